@@ -1,0 +1,44 @@
+// The allocator backends pymembench knows, by name.
+//
+// A spec on the command line is "name" or "name:options" (e.g. "pool:pool_size=4K:arena_size=256K",
+// "preload:/usr/lib/x86_64-linux-gnu/libfoo.so"). Backends whose library replaces the C library's
+// malloc for the whole process (mimalloc, jemalloc, tcmalloc and any preload:) are never linked
+// into pymembench: the harness starts their runs with LD_PRELOAD set to the library, so each run
+// uses exactly the allocator it names, and the backend checks at start-up that `malloc` really
+// resolves into that library.
+//
+// Adding a backend = one file + one entry in registry.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "allocators/allocator.h"
+
+namespace pmb {
+
+struct AllocatorEntry {
+    std::string name;
+    std::string description;
+    // `options` is the text after "name:" in the spec; throws std::invalid_argument when bad.
+    std::function<std::unique_ptr<Allocator>(const std::string& options)> make;
+    // Checks the options without creating anything (the harness does this before any run starts);
+    // throws std::invalid_argument when bad.
+    std::function<void(const std::string& options)> check;
+    // Shared object to put in the run's LD_PRELOAD for this spec ("" when none is needed).
+    std::function<std::string(const std::string& options)> preload;
+};
+
+struct AllocatorSpec {
+    std::string name;     // registry name, e.g. "pool"
+    std::string options;  // text after the first ':' ("" when none)
+    std::string text;     // the spec as written
+};
+
+AllocatorSpec parse_allocator_spec(const std::string& text);
+const std::vector<AllocatorEntry>& allocator_registry();
+const AllocatorEntry* find_allocator(const std::string& name);
+
+}  // namespace pmb

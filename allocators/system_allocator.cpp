@@ -1,0 +1,140 @@
+#include "allocators/system_allocator.h"
+
+#include <dlfcn.h>
+#include <gnu/libc-version.h>
+#include <malloc.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace pmb {
+namespace {
+
+void* process_malloc(void*, std::size_t size) { return std::malloc(size); }
+void* process_calloc(void*, std::size_t n, std::size_t size) { return std::calloc(n, size); }
+void* process_realloc(void*, void* ptr, std::size_t size) { return std::realloc(ptr, size); }
+void process_free(void*, void* ptr) { std::free(ptr); }
+
+template <typename Fn>
+Fn find_symbol(const char* symbol) {
+    return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, symbol));
+}
+
+std::string base_name(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Each malloc library states its version through its own API; ask whichever is present.
+std::string serving_library_version(const std::string& library) {
+    if (library.find("mimalloc") != std::string::npos) {
+        if (auto mi_version = find_symbol<int (*)()>("mi_version")) {
+            int v = mi_version();
+            return "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." +
+                   std::to_string(v % 10);
+        }
+    }
+    if (library.find("jemalloc") != std::string::npos) {
+        if (auto mallctl = find_symbol<int (*)(const char*, void*, std::size_t*, void*, std::size_t)>("mallctl")) {
+            const char* version = nullptr;
+            std::size_t len = sizeof(version);
+            if (mallctl("version", &version, &len, nullptr, 0) == 0 && version != nullptr)
+                return std::string("jemalloc ") + version;
+        }
+    }
+    if (library.find("tcmalloc") != std::string::npos) {
+        if (auto tc_version = find_symbol<const char* (*)(int*, int*, const char**)>("tc_version")) {
+            int major = 0, minor = 0;
+            const char* patch = nullptr;
+            return tc_version(&major, &minor, &patch);
+        }
+    }
+    if (library.find("libc.so") != std::string::npos) return std::string("glibc ") + gnu_get_libc_version();
+    return "unknown";
+}
+
+nlohmann::json serving_library_stats(const std::string& library) {
+    nlohmann::json s = nlohmann::json::object();
+    if (library.find("jemalloc") != std::string::npos) {
+        auto mallctl = find_symbol<int (*)(const char*, void*, std::size_t*, void*, std::size_t)>("mallctl");
+        if (mallctl == nullptr) return s;
+        std::uint64_t epoch = 1;
+        std::size_t elen = sizeof(epoch);
+        mallctl("epoch", &epoch, &elen, &epoch, elen);  // refresh the cached statistics
+        for (const char* key : {"stats.allocated", "stats.active", "stats.resident", "stats.mapped"}) {
+            std::size_t value = 0, len = sizeof(value);
+            if (mallctl(key, &value, &len, nullptr, 0) == 0) s[std::string(key).substr(6)] = value;
+        }
+        if (s.contains("allocated")) s["allocated_bytes"] = s["allocated"];
+        if (s.contains("resident")) s["held_bytes"] = s["resident"];
+        return s;
+    }
+    if (library.find("tcmalloc") != std::string::npos) {
+        auto get = find_symbol<int (*)(const char*, std::size_t*)>("MallocExtension_GetNumericProperty");
+        if (get == nullptr) return s;
+        std::size_t value = 0;
+        if (get("generic.current_allocated_bytes", &value)) s["allocated_bytes"] = value;
+        if (get("generic.heap_size", &value)) s["heap_size"] = value;
+        if (get("tcmalloc.pageheap_unmapped_bytes", &value)) s["unmapped_bytes"] = value;
+        if (s.contains("heap_size"))
+            s["held_bytes"] = s["heap_size"].get<std::size_t>() - s.value("unmapped_bytes", std::size_t{0});
+        return s;
+    }
+    if (library.find("mimalloc") != std::string::npos) {
+        using ProcessInfo = void (*)(std::size_t*, std::size_t*, std::size_t*, std::size_t*, std::size_t*,
+                                     std::size_t*, std::size_t*, std::size_t*);
+        auto info = find_symbol<ProcessInfo>("mi_process_info");
+        if (info == nullptr) return s;
+        std::size_t elapsed, user, sys, rss, peak_rss, commit, peak_commit, faults;
+        info(&elapsed, &user, &sys, &rss, &peak_rss, &commit, &peak_commit, &faults);
+        s["committed_bytes"] = commit;
+        s["peak_committed_bytes"] = peak_commit;
+        s["held_bytes"] = commit;
+        return s;
+    }
+    if (library.find("libc.so") != std::string::npos) {
+        struct mallinfo2 mi = mallinfo2();
+        s["arena_bytes"] = mi.arena;
+        s["mmap_bytes"] = mi.hblkhd;
+        s["allocated_bytes"] = mi.uordblks + mi.hblkhd;
+        s["free_bytes"] = mi.fordblks;
+        s["held_bytes"] = mi.arena + mi.hblkhd;
+    }
+    return s;
+}
+
+class ProcessMallocAllocator final : public Allocator {
+public:
+    ProcessMallocAllocator(std::string name, std::string expected)
+        : name_(std::move(name)), library_(library_serving_malloc()) {
+        if (!expected.empty() && library_.find(expected) == std::string::npos)
+            throw std::runtime_error("allocator '" + name_ + "' expects malloc from " + expected +
+                                     " but this process's malloc is served by " + library_ +
+                                     " (the run was not started with that library preloaded)");
+    }
+    const std::string& name() const override { return name_; }
+    const AllocatorOps& ops() const override { return ops_; }
+    AllocatorIdentity identity() const override { return {library_, serving_library_version(library_)}; }
+    nlohmann::json stats() const override { return serving_library_stats(library_); }
+
+private:
+    std::string name_;
+    std::string library_;
+    AllocatorOps ops_{nullptr, process_malloc, process_calloc, process_realloc, process_free};
+};
+
+}  // namespace
+
+std::string library_serving_malloc() {
+    Dl_info info{};
+    void* sym = dlsym(RTLD_DEFAULT, "malloc");
+    if (sym == nullptr || dladdr(sym, &info) == 0 || info.dli_fname == nullptr) return "unknown";
+    return base_name(info.dli_fname);
+}
+
+std::unique_ptr<Allocator> make_process_malloc_allocator(const std::string& name,
+                                                         const std::string& expected_library) {
+    return std::make_unique<ProcessMallocAllocator>(name, expected_library);
+}
+
+}  // namespace pmb

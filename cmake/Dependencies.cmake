@@ -1,0 +1,12 @@
+# Finds every third-party dependency among the system's (Debian's) packages. Nothing is downloaded.
+find_package(PkgConfig REQUIRED)
+find_package(CLI11 REQUIRED CONFIG)
+find_package(nlohmann_json 3.10 REQUIRED CONFIG)
+find_package(Threads REQUIRED)
+find_package(Python3 3.11 EXACT REQUIRED COMPONENTS Interpreter Development.Embed)
+if(PMB_BUILD_TESTS)
+  find_package(GTest REQUIRED CONFIG)
+endif()
+if(PMB_BUILD_BENCH)
+  find_package(benchmark REQUIRED CONFIG)
+endif()

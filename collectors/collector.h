@@ -1,0 +1,63 @@
+// The reclamation axis: what every collector looks like to the object model.
+//
+// A collector owns the life of object memory: it allocates a new object's storage (adding its own
+// header in front if it needs one), decides when to look for garbage, and gives storage back. It
+// never knows which allocator serves it (it has a Heap) nor which workload runs (it sees objects
+// only through their TypeInfo). Reference counting itself lives in the Runtime, because every
+// strategy here but a pure tracer shares it; a collector only hears about objects whose count
+// reached zero, through release().
+//
+// The hooks mirror CPython 3.11's C API so a faithful collector can reproduce its counters:
+//   allocate  = PyObject_GC_New / PyObject_New: fresh storage, may run a collection first;
+//   track     = PyObject_GC_Track, untrack = PyObject_GC_UnTrack;
+//   release   = PyObject_GC_Del / PyObject_Free: storage goes back to the allocator.
+// Free lists (tuples, lists, dicts, floats) sit in the Runtime in front of allocate/release, as in
+// CPython, so objects they recycle are neither counted as allocations nor as deallocations.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "objects/heap.h"
+#include "objects/object.h"
+
+namespace pmb {
+
+// What a collector reports at the end of a run.
+struct CollectorReport {
+    std::uint64_t leaked_objects = 0;  // objects still allocated after the workload dropped its roots
+    std::uint64_t leaked_bytes = 0;    // their bytes, GC headers included
+    nlohmann::json gc = nlohmann::json::object();  // per-generation statistics and pauses, if any
+};
+
+class Collector {
+public:
+    virtual ~Collector() = default;
+    virtual const std::string& name() const = 0;
+
+    // Called once before any allocation: the runtime whose objects this collector manages.
+    virtual void attach(Runtime& rt) = 0;
+
+    // Bytes this collector puts in front of GC-capable objects (0 or CPython's 16-byte PyGC_Head).
+    virtual std::size_t gc_header_size() const = 0;
+
+    // Storage for a new object of `size` body bytes; returns the object with refcnt 1 and its type
+    // set. The object is not yet tracked: the type's constructor tracks it when it is initialised.
+    virtual Object* allocate(const TypeInfo* type, std::size_t size) = 0;
+    virtual void track(Object* obj) = 0;
+    virtual void untrack(Object* obj) = 0;
+    virtual bool is_tracked(const Object* obj) const = 0;
+    // Storage of a dead, untracked object goes back; `size` is its body size.
+    virtual void release(Object* obj, std::size_t size) = 0;
+
+    // An explicit full collection (gc.collect()); a no-op for pure reference counting.
+    virtual void collect() = 0;
+    // The workload has dropped every root: account for what is left.
+    virtual CollectorReport finish() = 0;
+};
+
+}  // namespace pmb

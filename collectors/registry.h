@@ -1,0 +1,24 @@
+// The collectors pymembench knows, by name. Adding a collector = one file + one line in registry.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collectors/collector.h"
+
+namespace pmb {
+
+struct CollectorEntry {
+    std::string name;
+    std::string description;
+    // `options` is the text after "name:" in a collector spec (e.g. "gen:threshold0=2000").
+    std::function<std::unique_ptr<Collector>(Heap& heap, const std::string& options)> make;
+};
+
+const std::vector<CollectorEntry>& collector_registry();
+// The entry for `name`, or nullptr.
+const CollectorEntry* find_collector(const std::string& name);
+
+}  // namespace pmb

@@ -1,0 +1,199 @@
+// pymembench: the command line. Subcommands:
+//   list    every allocator, collector and workload, one line each;
+//   run     the matrix allocators x collectors x workloads x reps, one process per run;
+//   worker  (internal) one run inside this process, results as JSON on standard output.
+// Exit codes: 0 success; 1 some run failed (its record says why; every other run is kept);
+// 2 bad input (one line on standard error naming what was wrong and what is accepted).
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <new>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+
+#include "allocators/registry.h"
+#include "collectors/registry.h"
+#include "harness/matrix_runner.h"
+#include "harness/metadata.h"
+#include "harness/results_file.h"
+#include "harness/single_run.h"
+#include "workloads/registry.h"
+
+namespace {
+
+using namespace pmb;
+
+std::atomic<bool> g_stop{false};
+
+void on_interrupt(int) { g_stop = true; }
+
+std::vector<std::string> all_names(const auto& registry) {
+    std::vector<std::string> names;
+    for (const auto& e : registry) names.push_back(e.name);
+    return names;
+}
+
+int command_list() {
+    std::printf("allocators:\n");
+    for (const AllocatorEntry& e : allocator_registry()) std::printf("  %-10s %s\n", e.name.c_str(), e.description.c_str());
+    std::printf("  %-10s %s\n", "preload:PATH", "any malloc library, started with LD_PRELOAD=PATH");
+    std::printf("collectors:\n");
+    for (const CollectorEntry& e : collector_registry()) std::printf("  %-10s %s\n", e.name.c_str(), e.description.c_str());
+    std::printf("workloads:\n");
+    for (const WorkloadEntry& e : workload_registry()) {
+        std::printf("  %-10s %s\n", e.name.c_str(), e.description.c_str());
+        for (const ParamSpec& p : e.params)
+            std::printf("  %10s   %s=%lld  %s\n", "", p.name.c_str(), static_cast<long long>(p.default_value),
+                        p.help.c_str());
+    }
+    return 0;
+}
+
+std::string self_executable() {
+    std::error_code ec;
+    auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string("/proc/self/exe") : p.string();
+}
+
+int command_run(MatrixOptions options, const std::vector<std::string>& command_line) {
+    const bool default_out = options.out.empty();
+    if (default_out) {
+        std::filesystem::create_directories("results");
+        options.out = "results/latest.json";
+    }
+    check_writable(options.out);
+    options.worker_executable = self_executable();
+    const std::vector<RunSpec> specs = expand_matrix(options);
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    nlohmann::json meta = collect_metadata(command_line, options.seed);
+    meta["matrix"] = {{"allocators", options.allocators}, {"collectors", options.collectors},
+                      {"workloads", options.workloads},   {"reps", options.reps},
+                      {"quick", options.quick},           {"timeout_s", options.limits.timeout_s},
+                      {"memory_limit_bytes", options.limits.memory_bytes}};
+    const nlohmann::json doc = run_matrix(options, specs, meta, g_stop);
+    std::size_t failed = 0;
+    for (const auto& run : doc["runs"]) failed += run["status"] != "ok";
+    std::fprintf(stderr, "pymembench: %zu runs (%zu failed) written to %s\n", doc["runs"].size(), failed,
+                 options.out.c_str());
+    if (g_stop) {
+        std::fprintf(stderr, "pymembench: interrupted; the %zu finished runs are kept\n", doc["runs"].size());
+        return 130;
+    }
+    return failed ? 1 : 0;
+}
+
+int command_worker(const RunSpec& spec) {
+    try {
+        const nlohmann::json result = execute_run(spec);
+        std::cout << result.dump() << std::endl;
+        return 0;
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "pymembench worker: %s\n", e.what());
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "pymembench worker: out of memory\n");
+        return 3;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "pymembench worker: %s\n", e.what());
+        return 1;
+    }
+}
+
+std::map<std::string, std::string> parse_params(const std::vector<std::string>& kvs) {
+    std::map<std::string, std::string> out;
+    for (const std::string& kv : kvs) {
+        auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw std::invalid_argument("--param '" + kv + "' is not of the form key=value");
+        out[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> command_line(argv, argv + argc);
+    CLI::App app{"pymembench: which allocator and which reclamation strategy serve Python-shaped programs best"};
+    app.require_subcommand(1);
+
+    app.add_subcommand("list", "print every allocator, collector and workload, one line each");
+
+    MatrixOptions matrix;
+    matrix.allocators = all_names(allocator_registry());
+    matrix.collectors = all_names(collector_registry());
+    matrix.workloads = all_names(workload_registry());
+    matrix.reps = 3;
+    matrix.limits.timeout_s = 600;
+#ifndef PMB_SANITIZER_BUILD
+    matrix.limits.memory_bytes = std::size_t{16} << 30;
+#endif
+    double memory_limit_gib = static_cast<double>(matrix.limits.memory_bytes) / (1 << 30);
+    CLI::App* run = app.add_subcommand("run", "run the matrix allocators x collectors x workloads, one process per run");
+    run->add_option("--allocator,-a", matrix.allocators, "allocator specs, comma-separated (default: all)")
+        ->delimiter(',');
+    run->add_option("--collector,-c", matrix.collectors, "collectors, comma-separated (default: all)")->delimiter(',');
+    run->add_option("--workload,-w", matrix.workloads, "workloads, comma-separated (default: all)")->delimiter(',');
+    run->add_option("--param,-p", matrix.params, "workload parameter key=value or workload.key=value (repeatable)");
+    run->add_option("--reps,-r", matrix.reps, "repetitions per combination, each in a fresh process (default 3)")
+        ->check(CLI::PositiveNumber);
+    run->add_option("--seed", matrix.seed, "seed for every workload's random choices (default 0)");
+    run->add_flag("--quick", matrix.quick, "small scale, one repetition: a smoke test of the whole matrix");
+    run->add_option("--out,-o", matrix.out, "results file (JSON; default results/latest.json)");
+    run->add_option("--timeout", matrix.limits.timeout_s, "per-run time limit in seconds, 0 = none (default 600)")
+        ->check(CLI::NonNegativeNumber);
+    run->add_option("--memory-limit", memory_limit_gib, "per-run address-space limit in GiB, 0 = none (default 16)")
+        ->check(CLI::NonNegativeNumber);
+
+    RunSpec worker_spec;
+    std::vector<std::string> worker_params;
+    CLI::App* worker = app.add_subcommand("worker", "");  // internal: one run in this process
+    worker->group("");
+    worker->add_option("--allocator", worker_spec.allocator)->required();
+    worker->add_option("--collector", worker_spec.collector)->required();
+    worker->add_option("--workload", worker_spec.workload)->required();
+    worker->add_option("--param", worker_params);
+    worker->add_option("--seed", worker_spec.seed);
+    worker->add_option("--rep", worker_spec.rep);
+
+    const std::string first = argc > 1 ? argv[1] : "";
+    if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker") {
+        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run)\n", argv[1]);
+        return 2;
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "pymembench: %s (see pymembench --help)\n", e.what());
+        return 2;
+    }
+
+    try {
+        if (app.got_subcommand("list")) return command_list();
+        if (app.got_subcommand("worker")) {
+            worker_spec.params = parse_params(worker_params);
+            return command_worker(worker_spec);
+        }
+        if (matrix.quick && run->count("--reps") == 0) matrix.reps = 1;
+        matrix.limits.memory_bytes = static_cast<std::size_t>(memory_limit_gib * (1 << 30));
+        return command_run(matrix, command_line);
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "pymembench: %s\n", e.what());
+        return 2;
+    } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "pymembench: %s\n", e.what());
+        return 2;
+    }
+}

@@ -1,0 +1,189 @@
+#include "harness/matrix_runner.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "allocators/registry.h"
+#include "harness/metadata.h"
+#include "harness/results_file.h"
+#include "harness/single_run.h"
+#include "workloads/registry.h"
+
+namespace pmb {
+namespace {
+
+std::map<std::string, std::string> params_for(const WorkloadEntry& w, const MatrixOptions& options) {
+    std::map<std::string, std::string> out;
+    if (options.quick) out = w.quick;
+    for (const std::string& kv : options.params) {
+        auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw std::invalid_argument("--param '" + kv + "' is not of the form key=value or workload.key=value");
+        std::string key = kv.substr(0, eq);
+        const std::string value = kv.substr(eq + 1);
+        auto dot = key.find('.');
+        if (dot != std::string::npos) {
+            if (key.substr(0, dot) != w.name) continue;
+            key = key.substr(dot + 1);
+            out[key] = value;
+            continue;
+        }
+        for (const ParamSpec& s : w.params)
+            if (s.name == key) out[key] = value;
+    }
+    return out;
+}
+
+// A bare key must belong to at least one selected workload, or it is a typo.
+void check_bare_params(const MatrixOptions& options) {
+    for (const std::string& kv : options.params) {
+        const std::string key = kv.substr(0, kv.find('='));
+        if (key.find('.') != std::string::npos) {
+            const std::string wname = key.substr(0, key.find('.'));
+            bool selected = false;
+            for (const std::string& w : options.workloads) selected |= (w == wname);
+            if (!selected)
+                throw std::invalid_argument("--param '" + kv + "' names workload '" + wname + "', which is not selected");
+            const WorkloadEntry* w = find_workload(wname);
+            Params::resolve(wname, w->params, {{key.substr(key.find('.') + 1), kv.substr(kv.find('=') + 1)}});
+            continue;
+        }
+        bool known = false;
+        std::string accepted;
+        for (const std::string& wname : options.workloads) {
+            const WorkloadEntry* w = find_workload(wname);
+            if (w == nullptr) continue;
+            for (const ParamSpec& s : w->params) {
+                known |= (s.name == key);
+                accepted += (accepted.empty() ? "" : ", ") + w->name + "." + s.name;
+            }
+        }
+        if (!known)
+            throw std::invalid_argument("unknown parameter '" + key + "' for the selected workloads (accepted: " +
+                                        accepted + ")");
+    }
+}
+
+std::string signal_name(int sig) {
+    const char* abbrev = sigabbrev_np(sig);
+    return abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+std::string last_line(const std::string& text) {
+    std::string t = text;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+    auto nl = t.rfind('\n');
+    return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+}  // namespace
+
+std::vector<RunSpec> expand_matrix(const MatrixOptions& options) {
+    if (options.reps < 1) throw std::invalid_argument("--reps must be at least 1");
+    if (options.allocators.empty() || options.collectors.empty() || options.workloads.empty())
+        throw std::invalid_argument("the matrix needs at least one allocator, collector and workload");
+    // Names first, so a typo is reported as such rather than as a parameter problem.
+    for (const std::string& a : options.allocators)
+        for (const std::string& c : options.collectors)
+            for (const std::string& w : options.workloads) validate_run_spec({a, c, w, {}, 0, 0});
+    check_bare_params(options);
+    std::vector<RunSpec> combos;
+    for (const std::string& wname : options.workloads) {
+        const WorkloadEntry* w = find_workload(wname);
+        const auto params = params_for(*w, options);
+        for (const std::string& a : options.allocators)
+            for (const std::string& c : options.collectors) {
+                RunSpec spec{a, c, wname, params, options.seed, 0};
+                validate_run_spec(spec);
+                combos.push_back(spec);
+            }
+    }
+    std::vector<RunSpec> specs;
+    for (int rep = 0; rep < options.reps; ++rep)
+        for (RunSpec spec : combos) {
+            spec.rep = rep;
+            specs.push_back(spec);
+        }
+    return specs;
+}
+
+nlohmann::json run_record(const RunSpec& spec, const ProcessOutcome& outcome) {
+    nlohmann::json run = {{"allocator", spec.allocator}, {"collector", spec.collector}, {"workload", spec.workload},
+                          {"params", spec.params},       {"seed", spec.seed},           {"rep", spec.rep},
+                          {"status", "ok"},              {"error", nullptr}};
+    run["process"] = {{"wall_s", outcome.wall_s},
+                      {"user_s", static_cast<double>(outcome.usage.ru_utime.tv_sec) +
+                                     static_cast<double>(outcome.usage.ru_utime.tv_usec) * 1e-6},
+                      {"sys_s", static_cast<double>(outcome.usage.ru_stime.tv_sec) +
+                                    static_cast<double>(outcome.usage.ru_stime.tv_usec) * 1e-6},
+                      {"rusage_maxrss_bytes", static_cast<std::uint64_t>(outcome.usage.ru_maxrss) * 1024},
+                      {"minor_faults", outcome.usage.ru_minflt},
+                      {"major_faults", outcome.usage.ru_majflt},
+                      {"exit_code", outcome.exit_code},
+                      {"signal", outcome.term_signal}};
+    auto fail = [&](const std::string& status, const std::string& error) {
+        run["status"] = status;
+        run["error"] = error;
+    };
+    if (!outcome.started) {
+        fail("error", "could not start the worker process");
+    } else if (outcome.timed_out) {
+        fail("timeout", "exceeded the time limit");
+    } else if (outcome.term_signal != 0) {
+        std::string detail = last_line(outcome.err);
+        fail("crashed", "killed by " + signal_name(outcome.term_signal) + (detail.empty() ? "" : ": " + detail));
+    } else if (outcome.exit_code != 0) {
+        std::string detail = last_line(outcome.err);
+        fail(outcome.exit_code == 3 ? "out_of_memory" : "error",
+             detail.empty() ? "worker exited with code " + std::to_string(outcome.exit_code) : detail);
+    } else {
+        try {
+            nlohmann::json measured = nlohmann::json::parse(outcome.out);
+            for (auto& [key, value] : measured.items()) run[key] = value;
+            // The kernel's high-water mark of the worker's own address space.
+            run["peak_rss_bytes"] = measured.value("vm_hwm_bytes", std::uint64_t{0});
+            run["minor_faults"] = outcome.usage.ru_minflt;
+        } catch (const nlohmann::json::exception&) {
+            fail("error", "worker printed no valid result");
+        }
+    }
+    return run;
+}
+
+nlohmann::json run_matrix(const MatrixOptions& options, const std::vector<RunSpec>& specs, const nlohmann::json& meta,
+                          const std::atomic<bool>& stop) {
+    nlohmann::json doc = {{"schema", kResultsSchema}, {"meta", meta}, {"runs", nlohmann::json::array()}};
+    const bool tty = isatty(STDERR_FILENO);
+    std::size_t done = 0;
+    for (const RunSpec& spec : specs) {
+        if (stop) break;
+        const AllocatorSpec aspec = parse_allocator_spec(spec.allocator);
+        std::vector<std::string> env;
+        const std::string preload = find_allocator(aspec.name)->preload(aspec.options);
+        if (!preload.empty()) env.push_back("LD_PRELOAD=" + preload);
+        std::vector<std::string> argv = {options.worker_executable};
+        for (std::string& a : spec.worker_args()) argv.push_back(std::move(a));
+        std::fprintf(stderr, "%s[%zu/%zu] %s rep %d%s", tty ? "\r\033[K" : "", done + 1, specs.size(),
+                     spec.label().c_str(), spec.rep, tty ? "" : "\n");
+        ProcessOutcome outcome = run_process(argv, env, options.limits);
+        if (stop) break;  // the run was cut short by the interrupt: not a measurement
+        nlohmann::json run = run_record(spec, outcome);
+        if (run["status"] != "ok")
+            std::fprintf(stderr, "%s%s rep %d: %s: %s\n", tty ? "\n" : "", spec.label().c_str(), spec.rep,
+                         run["status"].get<std::string>().c_str(), run["error"].get<std::string>().c_str());
+        doc["runs"].push_back(std::move(run));
+        ++done;
+        if (!options.out.empty()) write_file_atomic(options.out, doc.dump(1) + "\n");
+    }
+    if (tty) std::fprintf(stderr, "\n");
+    doc["meta"]["end_time"] = utc_timestamp();
+    doc["meta"]["complete"] = done == specs.size();
+    if (!options.out.empty()) write_file_atomic(options.out, doc.dump(1) + "\n");
+    return doc;
+}
+
+}  // namespace pmb

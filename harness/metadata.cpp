@@ -1,0 +1,79 @@
+#include "harness/metadata.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+
+#include "harness/build_info.h"
+
+namespace pmb {
+namespace {
+
+std::string read_first_line(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown";
+}
+
+std::string command_output(const std::string& command) {
+    std::string out;
+    if (FILE* p = popen(command.c_str(), "r")) {
+        std::array<char, 256> buf{};
+        while (fgets(buf.data(), buf.size(), p) != nullptr) out += buf.data();
+        pclose(p);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+std::string utc_timestamp() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+nlohmann::json collect_metadata(const std::vector<std::string>& command_line, std::uint64_t seed) {
+    utsname u{};
+    uname(&u);
+    const std::string git = "git -C '" + std::string(kSourceDir) + "' ";
+    const std::string commit = command_output(git + "rev-parse HEAD 2>/dev/null");
+    const std::string dirty = command_output(git + "status --porcelain --untracked-files=no 2>/dev/null");
+    return {
+        {"start_time", utc_timestamp()},
+        {"host",
+         {{"cpu_model", cpu_model()},
+          {"cores", sysconf(_SC_NPROCESSORS_ONLN)},
+          {"frequency_governor", read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor")},
+          {"kernel", std::string(u.sysname) + " " + u.release},
+          {"hostname", u.nodename}}},
+        {"build",
+         {{"compiler", kCompiler},
+          {"flags", kCompilerFlags},
+          {"build_type", kBuildType},
+          {"version", kProjectVersion}}},
+        {"git", {{"commit", commit.size() == 40 ? commit : "unknown"}, {"dirty", !dirty.empty()}}},
+        {"command_line", command_line},
+        {"seed", seed},
+    };
+}
+
+}  // namespace pmb

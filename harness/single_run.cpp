@@ -1,0 +1,144 @@
+#include "harness/single_run.h"
+
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include "allocators/registry.h"
+#include "collectors/registry.h"
+#include "harness/clock.h"
+#include "harness/latency_histogram.h"
+#include "objects/heap.h"
+#include "objects/runtime.h"
+#include "workloads/registry.h"
+
+namespace pmb {
+namespace {
+
+std::string accepted_names(const auto& registry) {
+    std::string names;
+    for (const auto& e : registry) names += (names.empty() ? "" : ", ") + e.name;
+    return names;
+}
+
+const AllocatorEntry& allocator_entry(const std::string& name) {
+    if (const AllocatorEntry* e = find_allocator(name)) return *e;
+    throw std::invalid_argument("unknown allocator '" + name + "' (accepted: " + accepted_names(allocator_registry()) +
+                                ", preload:PATH)");
+}
+
+const CollectorEntry& collector_entry(const std::string& name) {
+    if (const CollectorEntry* e = find_collector(name)) return *e;
+    throw std::invalid_argument("unknown collector '" + name + "' (accepted: " + accepted_names(collector_registry()) +
+                                ")");
+}
+
+const WorkloadEntry& workload_entry(const std::string& name) {
+    if (const WorkloadEntry* e = find_workload(name)) return *e;
+    throw std::invalid_argument("unknown workload '" + name + "' (accepted: " + accepted_names(workload_registry()) +
+                                ")");
+}
+
+std::pair<std::string, std::string> split_spec(const std::string& text) {
+    auto colon = text.find(':');
+    if (colon == std::string::npos) return {text, ""};
+    return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+// The kernel's high-water mark of this process's resident set (VmHWM), in bytes.
+std::uint64_t process_peak_rss_bytes() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+    return 0;
+}
+
+}  // namespace
+
+void validate_run_spec(const RunSpec& spec) {
+    const AllocatorSpec aspec = parse_allocator_spec(spec.allocator);
+    allocator_entry(aspec.name).check(aspec.options);
+    collector_entry(split_spec(spec.collector).first);
+    const WorkloadEntry& w = workload_entry(spec.workload);
+    Params::resolve(w.name, w.params, spec.params);
+}
+
+nlohmann::json execute_run(const RunSpec& spec) {
+    const AllocatorSpec aspec = parse_allocator_spec(spec.allocator);
+    const AllocatorEntry& aentry = allocator_entry(aspec.name);
+    const auto [cname, coptions] = split_spec(spec.collector);
+    const CollectorEntry& centry = collector_entry(cname);
+    const WorkloadEntry& wentry = workload_entry(spec.workload);
+    const Params params = Params::resolve(wentry.name, wentry.params, spec.params);
+
+    std::unique_ptr<Allocator> allocator = aentry.make(aspec.options);
+    const AllocatorIdentity identity = allocator->identity();
+    nlohmann::json out;
+    LatencyHistogram latency;
+    {
+        Heap heap(allocator->ops());
+        std::unique_ptr<Collector> collector = centry.make(heap, coptions);
+        CollectorReport report;
+        std::uint64_t ops = 0;
+        double setup_s = 0, wall_s = 0;
+        std::uint64_t allocs_before_ops = 0, allocs_after_ops = 0;
+        nlohmann::json stats_at_end_of_ops;
+        std::size_t live_at_end_of_ops = 0;
+        nlohmann::json counters;
+        {
+            Runtime rt(heap, *collector);
+            std::unique_ptr<Workload> workload = wentry.make(params, spec.seed);
+            ops = workload->ops();
+            const std::uint64_t t_setup = now_ns();
+            workload->setup(rt);
+            std::uint64_t t_prev = now_ns();
+            setup_s = static_cast<double>(t_prev - t_setup) * 1e-9;
+            allocs_before_ops = heap.allocations() + heap.reallocations();
+            const std::uint64_t t_start = t_prev;
+            for (std::uint64_t i = 0; i < ops; ++i) {
+                workload->step(rt, i);
+                const std::uint64_t t = now_ns();
+                latency.record(t - t_prev);
+                t_prev = t;
+            }
+            wall_s = static_cast<double>(t_prev - t_start) * 1e-9;
+            allocs_after_ops = heap.allocations() + heap.reallocations();
+            // The allocator's own view while the workload still holds its live set: evidence that
+            // the workload's bytes really went to this allocator.
+            live_at_end_of_ops = heap.live_bytes();
+            stats_at_end_of_ops = allocator->stats();
+            workload->teardown(rt);
+            counters = workload->counters();
+            report = collector->finish();
+        }
+        const std::uint64_t allocs = allocs_after_ops - allocs_before_ops;
+        out = {
+            {"params", params.values()},
+            {"wall_s", wall_s},
+            {"setup_s", setup_s},
+            {"ops", ops},
+            {"ops_per_s", wall_s > 0 ? static_cast<double>(ops) / wall_s : 0.0},
+            {"allocs", allocs},
+            {"allocs_per_s", wall_s > 0 ? static_cast<double>(allocs) / wall_s : 0.0},
+            {"allocs_total", heap.allocations() + heap.reallocations()},
+            {"frees_total", heap.releases()},
+            {"latency_ns", latency.summary_json()},
+            {"latency_histogram_ns", latency.buckets_json()},
+            {"peak_live_bytes", heap.peak_live_bytes()},
+            {"live_bytes_at_end_of_ops", live_at_end_of_ops},
+            {"leaked_objects", report.leaked_objects},
+            {"leaked_bytes", report.leaked_bytes},
+            {"gc", report.gc},
+            {"allocator_lib", identity.library},
+            {"allocator_version", identity.version},
+            {"allocator_stats_at_end_of_ops", stats_at_end_of_ops},
+            {"counters", counters},
+        };
+    }
+    out["allocator_stats_at_exit"] = allocator->stats();
+    out["vm_hwm_bytes"] = process_peak_rss_bytes();
+    return out;
+}
+
+}  // namespace pmb

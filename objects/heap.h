@@ -1,0 +1,71 @@
+// Heap: the single door through which the object model reaches its allocator, and the ledger of
+// what passes through it.
+//
+// Every byte the object model uses (object bodies, GC headers, list item arrays, dict tables) is
+// requested here, so `live_bytes` is exactly what a CPython process would have asked of its
+// object allocator for the same program, and `peak_live_bytes` is its high-water mark.
+//
+// Invariants:
+//   live_bytes == sum of sizes passed to allocate/reallocate for blocks not yet released;
+//   allocations - releases == number of live blocks;
+//   the caller passes the block's current size to release/reallocate (the object model always
+//   knows it), so no allocator-specific size query is needed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+
+#include "allocators/allocator.h"
+
+namespace pmb {
+
+class Heap {
+public:
+    explicit Heap(const AllocatorOps& ops) : ops_(ops) {}
+
+    void* allocate(std::size_t size) {
+        void* p = ops_.malloc(ops_.ctx, size);
+        if (p == nullptr) throw std::bad_alloc();
+        ++allocations_;
+        grow(size);
+        return p;
+    }
+
+    void* reallocate(void* ptr, std::size_t old_size, std::size_t new_size) {
+        void* p = ops_.realloc(ops_.ctx, ptr, new_size);
+        if (p == nullptr) throw std::bad_alloc();
+        ++reallocations_;
+        live_bytes_ -= old_size;
+        grow(new_size);
+        return p;
+    }
+
+    void release(void* ptr, std::size_t size) {
+        ops_.free(ops_.ctx, ptr);
+        ++releases_;
+        live_bytes_ -= size;
+    }
+
+    std::size_t live_bytes() const { return live_bytes_; }
+    std::size_t peak_live_bytes() const { return peak_live_bytes_; }
+    std::uint64_t allocations() const { return allocations_; }
+    std::uint64_t reallocations() const { return reallocations_; }
+    std::uint64_t releases() const { return releases_; }
+    std::uint64_t live_blocks() const { return allocations_ - releases_; }
+
+private:
+    void grow(std::size_t size) {
+        live_bytes_ += size;
+        if (live_bytes_ > peak_live_bytes_) peak_live_bytes_ = live_bytes_;
+    }
+
+    AllocatorOps ops_;
+    std::size_t live_bytes_ = 0;
+    std::size_t peak_live_bytes_ = 0;
+    std::uint64_t allocations_ = 0;
+    std::uint64_t reallocations_ = 0;
+    std::uint64_t releases_ = 0;
+};
+
+}  // namespace pmb

@@ -1,0 +1,47 @@
+// The Python-like object: a 16-byte header (reference count, type) exactly as CPython 3.11's
+// PyObject on a 64-bit build, followed by the type's payload.
+//
+// Sizes are CPython's, not C++'s: a type's `size_of` returns what CPython would allocate for the
+// object body (tp_basicsize + tp_itemsize * n, e.g. 28 bytes for a small int), and the C++ struct
+// that views the body always fits inside that size. A collector with a cycle detector puts its
+// own header (CPython's 16-byte PyGC_Head) in front of GC-capable objects; the object pointer
+// always points past it, so workloads and types never see it.
+//
+// Invariants:
+//   refcnt >= 1 for every object reachable by the program;
+//   an object with refcnt == 0 is being deallocated, and its refcnt field may be reused as a link
+//   (the trashcan's deferred list);
+//   type->traverse visits exactly the references type->dealloc releases (the cycle collector's
+//   correctness rests on it).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pmb {
+
+struct Object;
+class Runtime;
+
+using VisitProc = void (*)(Object* referent, void* arg);
+
+struct TypeInfo {
+    const char* name;
+    bool gc_capable;  // CPython's Py_TPFLAGS_HAVE_GC: carries a PyGC_Head under a cycle collector
+    std::size_t (*size_of)(const Object* self);  // bytes of the body, as CPython allocates them
+    void (*traverse)(Object* self, VisitProc visit, void* arg);  // tp_traverse; null if atomic
+    void (*clear)(Object* self, Runtime& rt);  // tp_clear: drop references to break a cycle
+    void (*dealloc)(Object* self, Runtime& rt);  // tp_dealloc: release referents and the body
+};
+
+struct Object {
+    std::intptr_t refcnt;  // ob_refcnt
+    const TypeInfo* type;  // ob_type
+};
+static_assert(sizeof(Object) == 16, "CPython 3.11's PyObject header is 16 bytes on 64-bit");
+
+// Objects that are never allocated or freed (None, small ints in CPython's cache): their count is
+// pinned so high that no sequence of decrefs in a run can reach zero.
+inline constexpr std::intptr_t kImmortalRefcnt = std::intptr_t{1} << 60;
+
+}  // namespace pmb

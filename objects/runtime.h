@@ -1,0 +1,100 @@
+// Runtime: reference counting, deallocation and the object-specific free lists; the part of a
+// Python interpreter's memory management that sits between the program and its collector.
+//
+// Reference counts follow CPython: incref/decref are inline, and an object whose count reaches
+// zero is deallocated at once by its type, which releases its referents (recursively) and then
+// either parks its storage on a free list or hands it to the collector.
+//
+// The trashcan (CPython's Py_TRASHCAN_BEGIN): deallocation nests at most kTrashcanDepth deep; an
+// object whose count reaches zero deeper than that is put on a deferred list (linked through its
+// now-unused refcnt field, so deferring never allocates) and deallocated once the stack unwinds
+// to the outermost dealloc. A chain of a million objects is freed in constant stack.
+//
+// Invariants:
+//   dealloc_depth_ == number of type->dealloc frames on the stack;
+//   deferred_ != nullptr only while dealloc_depth_ > 0;
+//   every object on a free list has refcnt 0, is untracked, and is still counted in the Heap.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "collectors/collector.h"
+#include "objects/heap.h"
+#include "objects/object.h"
+
+namespace pmb {
+
+// CPython 3.11's free-list capacities (Include/internal/pycore_*.h).
+inline constexpr std::size_t kTupleFreeListSizes = 20;     // PyTuple_MAXSAVESIZE: lengths 1..19
+inline constexpr std::size_t kTupleFreeListCapacity = 2000;  // PyTuple_MAXFREELIST
+inline constexpr std::size_t kListFreeListCapacity = 80;     // PyList_MAXFREELIST
+inline constexpr std::size_t kDictFreeListCapacity = 80;     // PyDict_MAXFREELIST
+inline constexpr std::size_t kFloatFreeListCapacity = 100;   // PyFloat_MAXFREELIST
+inline constexpr int kTrashcanDepth = 50;                    // _PyTrash_UNWIND_LEVEL
+
+// A bounded LIFO of dead objects of one type and size, reused before asking the collector.
+struct FreeList {
+    Object* head = nullptr;  // linked through refcnt, like the trashcan
+    std::size_t count = 0;
+
+    Object* pop() {
+        Object* obj = head;
+        if (obj != nullptr) {
+            head = reinterpret_cast<Object*>(obj->refcnt);
+            --count;
+        }
+        return obj;
+    }
+    void push(Object* obj) {
+        obj->refcnt = reinterpret_cast<std::intptr_t>(head);
+        head = obj;
+        ++count;
+    }
+};
+
+struct FreeLists {
+    std::array<FreeList, kTupleFreeListSizes> tuples;  // index = length
+    FreeList lists;
+    FreeList dicts;
+    FreeList floats;
+};
+
+class Runtime {
+public:
+    Runtime(Heap& heap, Collector& collector);
+    ~Runtime();
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+
+    Heap& heap() { return heap_; }
+    Collector& collector() { return collector_; }
+    FreeLists& free_lists() { return free_lists_; }
+
+    static void incref(Object* obj) { ++obj->refcnt; }
+    void decref(Object* obj) {
+        if (--obj->refcnt == 0) dealloc(obj);
+    }
+    void xdecref(Object* obj) {
+        if (obj != nullptr) decref(obj);
+    }
+
+    // Deallocates a dead object through its type, under the trashcan.
+    void dealloc(Object* obj);
+
+    // Returns every free-listed object to the collector (CPython does this at full collections and
+    // at shutdown).
+    void clear_free_lists();
+
+private:
+    void drain_deferred();
+
+    Heap& heap_;
+    Collector& collector_;
+    FreeLists free_lists_;
+    int dealloc_depth_ = 0;
+    Object* deferred_ = nullptr;
+};
+
+}  // namespace pmb

@@ -1,0 +1,64 @@
+#include "objects/tuple.h"
+
+#include <cstring>
+
+namespace pmb {
+namespace {
+
+Tuple g_empty_tuple = {{kImmortalRefcnt, &kTupleType}, 0, {nullptr}};
+
+std::size_t tuple_size_of(const Object* self) { return tuple_body_size(tuple_size(self)); }
+
+void tuple_traverse(Object* self, VisitProc visit, void* arg) {
+    Object** items = tuple_items(self);
+    for (std::size_t i = 0, n = tuple_size(self); i < n; ++i)
+        if (items[i] != nullptr) visit(items[i], arg);
+}
+
+void tuple_clear(Object* self, Runtime& rt) {
+    Object** items = tuple_items(self);
+    for (std::size_t i = 0, n = tuple_size(self); i < n; ++i) {
+        Object* item = items[i];
+        items[i] = nullptr;
+        rt.xdecref(item);
+    }
+}
+
+void tuple_dealloc(Object* self, Runtime& rt) {
+    rt.collector().untrack(self);
+    std::size_t n = tuple_size(self);
+    Object** items = tuple_items(self);
+    for (std::size_t i = 0; i < n; ++i) rt.xdecref(items[i]);
+    if (n < kTupleFreeListSizes) {
+        FreeList& list = rt.free_lists().tuples[n];
+        if (list.count < kTupleFreeListCapacity) {
+            list.push(self);
+            return;
+        }
+    }
+    rt.collector().release(self, tuple_body_size(n));
+}
+
+}  // namespace
+
+const TypeInfo kTupleType = {"tuple", true, tuple_size_of, tuple_traverse, tuple_clear, tuple_dealloc};
+
+Object* tuple_new(Runtime& rt, std::size_t n) {
+    if (n == 0) {
+        Runtime::incref(&g_empty_tuple.ob);
+        return &g_empty_tuple.ob;
+    }
+    Object* t = nullptr;
+    if (n < kTupleFreeListSizes) t = rt.free_lists().tuples[n].pop();
+    if (t != nullptr) {
+        t->refcnt = 1;
+    } else {
+        t = rt.collector().allocate(&kTupleType, tuple_body_size(n));
+        reinterpret_cast<Tuple*>(t)->size = static_cast<std::intptr_t>(n);
+    }
+    std::memset(tuple_items(t), 0, 8 * n);
+    rt.collector().track(t);
+    return t;
+}
+
+}  // namespace pmb

@@ -1,0 +1,116 @@
+// The real pymembench binary, end to end: a matrix run writes one sane record per process, and bad
+// input gets one line on standard error and exit code 2.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/process_runner.h"
+#include "harness/results_file.h"
+
+namespace pmb {
+namespace {
+
+ProcessOutcome pymembench(std::vector<std::string> args) {
+    args.insert(args.begin(), PMB_BINARY);
+    return run_process(args, {}, {120, 0});
+}
+
+std::string temp_path(const std::string& name) {
+    return (std::filesystem::temp_directory_path() / ("pmb_" + std::to_string(getpid()) + "_" + name)).string();
+}
+
+std::size_t line_count(const std::string& s) {
+    std::size_t n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+TEST(CliEndToEnd, RunWritesOneSaneRecordPerProcess) {
+    const std::string out = temp_path("e2e.json");
+    ProcessOutcome p = pymembench({"run", "--allocator", "system,pool", "--collector", "rc", "--workload", "trees",
+                                   "--reps", "2", "--param", "trees=2000", "--param", "long_lived_depth=12",
+                                   "--out", out});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    nlohmann::json doc = read_results(out);
+    EXPECT_EQ(doc["schema"], kResultsSchema);
+    for (const char* key : {"start_time", "host", "build", "git", "command_line", "seed"})
+        EXPECT_TRUE(doc["meta"].contains(key)) << key;
+    EXPECT_FALSE(doc["meta"]["host"]["cpu_model"].get<std::string>().empty());
+    ASSERT_EQ(doc["runs"].size(), 4u);
+    std::set<std::string> allocators;
+    std::set<std::uint64_t> ops_counts, alloc_counts;
+    for (const auto& run : doc["runs"]) {
+        allocators.insert(run["allocator"]);
+        EXPECT_EQ(run["status"], "ok");
+        EXPECT_TRUE(run["error"].is_null());
+        EXPECT_EQ(run["collector"], "rc");
+        EXPECT_EQ(run["workload"], "trees");
+        EXPECT_EQ(run["ops"], 2000);
+        EXPECT_GT(run["wall_s"].get<double>(), 0.0);
+        EXPECT_NEAR(run["ops_per_s"].get<double>(), 2000 / run["wall_s"].get<double>(), 1e-6 * run["ops_per_s"].get<double>());
+        EXPECT_GT(run["allocs"].get<std::uint64_t>(), 0u);
+        const auto& lat = run["latency_ns"];
+        EXPECT_GT(lat["p50"].get<std::uint64_t>(), 0u);
+        EXPECT_LE(lat["p50"], lat["p90"]);
+        EXPECT_LE(lat["p90"], lat["p99"]);
+        EXPECT_LE(lat["p99"], lat["p999"]);
+        EXPECT_LE(lat["p999"], lat["max"]);
+        // A depth-12 long-lived tree alone is 8191 tuples of 40 bytes.
+        EXPECT_GE(run["peak_live_bytes"].get<std::uint64_t>(), 8191u * 40u);
+        EXPECT_GT(run["peak_rss_bytes"].get<std::uint64_t>(), run["peak_live_bytes"].get<std::uint64_t>());
+        EXPECT_EQ(run["leaked_objects"], 0);
+        EXPECT_EQ(run["params"]["trees"], 2000);
+        ops_counts.insert(run["ops"].get<std::uint64_t>());
+        alloc_counts.insert(run["allocs"].get<std::uint64_t>());
+    }
+    EXPECT_EQ(allocators, (std::set<std::string>{"system", "pool"}));
+    EXPECT_EQ(alloc_counts.size(), 1u) << "the same seed must allocate the same on every allocator";
+    // Each run is its own process: the worker processes differ from this one and from each other.
+    std::filesystem::remove(out);
+}
+
+TEST(CliEndToEnd, ListNamesEveryAxis) {
+    ProcessOutcome p = pymembench({"list"});
+    ASSERT_EQ(p.exit_code, 0);
+    for (const char* name : {"system", "pool", "preload:PATH", "rc", "trees"})
+        EXPECT_NE(p.out.find(name), std::string::npos) << name;
+}
+
+struct BadInput {
+    std::vector<std::string> args;
+    std::string must_mention;
+};
+
+TEST(CliEndToEnd, BadInputGetsOneLineAndExitCode2) {
+    const std::vector<BadInput> cases = {
+        {{"run", "--allocator", "nosuch", "--workload", "trees", "--quick"}, "nosuch"},
+        {{"run", "--allocator", "nosuch"}, "system"},  // names the accepted ones
+        {{"run", "--reps", "-1"}, "-1"},
+        {{"run", "--reps", "x"}, "reps"},
+        {{"run", "--out", "/nonexistent/dir/x.json"}, "/nonexistent/dir"},
+        {{"run", "--collector", "zz"}, "rc"},
+        {{"run", "--workload", "trees", "--param", "nope=1"}, "nope"},
+        {{"run", "--workload", "trees", "--param", "trees=abc"}, "abc"},
+        {{"run", "--allocator", "system:x=1", "--workload", "trees"}, "system"},
+        {{"frobnicate"}, "frobnicate"},
+    };
+    for (const BadInput& c : cases) {
+        std::vector<std::string> args = c.args;
+        if (args[0] == "run") args.insert(args.end(), {"--out", temp_path("bad.json")});
+        if (c.must_mention == "/nonexistent/dir") args.resize(args.size() - 2);
+        ProcessOutcome p = pymembench(args);
+        std::string joined;
+        for (const auto& a : c.args) joined += a + " ";
+        EXPECT_EQ(p.exit_code, 2) << joined << "\n" << p.err;
+        EXPECT_EQ(p.term_signal, 0) << joined;
+        EXPECT_EQ(line_count(p.err), 1u) << joined << "\n" << p.err;
+        EXPECT_NE(p.err.find(c.must_mention), std::string::npos) << joined << "\n" << p.err;
+    }
+}
+
+}  // namespace
+}  // namespace pmb

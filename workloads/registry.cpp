@@ -1,0 +1,18 @@
+#include "workloads/registry.h"
+
+namespace pmb {
+
+const std::vector<WorkloadEntry>& workload_registry() {
+    static const std::vector<WorkloadEntry> entries = {
+        trees_workload(),
+    };
+    return entries;
+}
+
+const WorkloadEntry* find_workload(const std::string& name) {
+    for (const WorkloadEntry& e : workload_registry())
+        if (e.name == name) return &e;
+    return nullptr;
+}
+
+}  // namespace pmb

@@ -1,0 +1,18 @@
+// The workloads pymembench knows, by name. Adding a workload = one file defining a function that
+// returns its WorkloadEntry, plus one line in registry.cpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "workloads/workload.h"
+
+namespace pmb {
+
+const std::vector<WorkloadEntry>& workload_registry();
+const WorkloadEntry* find_workload(const std::string& name);
+
+// One function per workload file.
+WorkloadEntry trees_workload();
+
+}  // namespace pmb

@@ -1,0 +1,67 @@
+// The workload axis: a program with Python's object lifecycles, written against the object model.
+//
+// A workload never knows which collector or allocator it runs on: it creates and drops objects
+// through the Runtime and holds its roots as owned references in C++ variables (external
+// references, exactly what a cycle collector sees as roots in CPython).
+//
+// Life of a run: setup() builds long-lived state (not timed per op), then step(i) for
+// i = 0 .. ops()-1 (each call is one timed op), then teardown() drops every root, so whatever is
+// still allocated afterwards is garbage the collector failed to reclaim.
+//
+// Invariant: for a given seed and parameters, ops() and every allocation a run makes are the same
+// in every run (workloads draw randomness only from their seeded Rng).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "objects/runtime.h"
+
+namespace pmb {
+
+class Workload {
+public:
+    virtual ~Workload() = default;
+    virtual void setup(Runtime& rt) = 0;
+    virtual std::uint64_t ops() const = 0;
+    virtual void step(Runtime& rt, std::uint64_t i) = 0;
+    virtual void teardown(Runtime& rt) = 0;
+    // Workload-specific results that prove the work was done (checksums, object counts).
+    virtual nlohmann::json counters() const { return nlohmann::json::object(); }
+};
+
+struct ParamSpec {
+    std::string name;
+    std::int64_t default_value;
+    std::string help;
+};
+
+// Integer parameters by name, complete (defaults filled in) and validated against a spec list.
+class Params {
+public:
+    // Applies `overrides` ("key" -> "value" text) on top of the defaults in `specs`; throws
+    // std::invalid_argument naming an unknown key (and the accepted ones) or a malformed value.
+    static Params resolve(const std::string& workload, const std::vector<ParamSpec>& specs,
+                          const std::map<std::string, std::string>& overrides);
+    std::int64_t get(const std::string& name) const;
+    const std::map<std::string, std::int64_t>& values() const { return values_; }
+
+private:
+    std::map<std::string, std::int64_t> values_;
+};
+
+struct WorkloadEntry {
+    std::string name;
+    std::string description;
+    std::vector<ParamSpec> params;
+    std::map<std::string, std::string> quick;  // overrides for --quick (small scale)
+    std::function<std::unique_ptr<Workload>(const Params& params, std::uint64_t seed)> make;
+};
+
+}  // namespace pmb
