@@ -1,7 +1,10 @@
 #include "allocators/registry.h"
 
+#include <unistd.h>
+
 #include <stdexcept>
 
+#include "allocators/cpython_allocator.h"
 #include "allocators/pool/pool_allocator.h"
 #include "allocators/system_allocator.h"
 
@@ -21,6 +24,25 @@ void reject_options(const std::string& name, const std::string& options) {
 }
 
 std::string no_preload(const std::string&) { return ""; }
+
+// An entry for a malloc library that the harness preloads into the run's process.
+AllocatorEntry preloaded(const std::string& name, const std::string& description, const std::string& library_path,
+                         const std::string& expected_library) {
+    return {name, description + " (preloaded: " + library_path.substr(library_path.rfind('/') + 1) + ")",
+            [name, expected_library](const std::string& options) {
+                reject_options(name, options);
+                return make_process_malloc_allocator(name, expected_library);
+            },
+            [name](const std::string& options) { reject_options(name, options); },
+            [library_path](const std::string&) { return library_path; }};
+}
+
+void check_preload_path(const std::string& path) {
+    if (path.empty())
+        throw std::invalid_argument("allocator 'preload' needs a library path (accepted: preload:/path/to/libfoo.so)");
+    if (access(path.c_str(), R_OK) != 0)
+        throw std::invalid_argument("preload library '" + path + "' does not exist or is not readable");
+}
 
 }  // namespace
 
@@ -46,6 +68,21 @@ const std::vector<AllocatorEntry>& allocator_registry() {
          "(options: pool_size=, arena_size=, threshold=, alignment=)",
          [](const std::string& options) { return make_pool_allocator(parse_pool_config(options)); },
          [](const std::string& options) { parse_pool_config(options); }, no_preload},
+        {"cpython", "the real obmalloc: PyObject_Malloc from the system's libpython3.11",
+         [](const std::string& options) {
+             reject_options("cpython", options);
+             return make_cpython_allocator();
+         },
+         [](const std::string& options) { reject_options("cpython", options); }, no_preload},
+        preloaded("mimalloc", "Microsoft's mimalloc", PMB_MIMALLOC_LIBRARY, "libmimalloc"),
+        preloaded("jemalloc", "jemalloc", PMB_JEMALLOC_LIBRARY, "libjemalloc"),
+        preloaded("tcmalloc", "gperftools' tcmalloc (minimal)", PMB_TCMALLOC_LIBRARY, "libtcmalloc"),
+        {"preload", "any malloc library: preload:/path/to/libfoo.so, started with LD_PRELOAD",
+         [](const std::string& path) {
+             check_preload_path(path);
+             return make_process_malloc_allocator("preload", path.substr(path.rfind('/') + 1));
+         },
+         check_preload_path, [](const std::string& path) { return path; }},
     };
     return entries;
 }

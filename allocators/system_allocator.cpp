@@ -53,6 +53,21 @@ std::string serving_library_version(const std::string& library) {
     return "unknown";
 }
 
+// The leading fields of mimalloc's mi_heap_area_t (stable since 1.x).
+struct MiHeapArea {
+    void* blocks;
+    std::size_t reserved;
+    std::size_t committed;
+    std::size_t used;        // blocks in use
+    std::size_t block_size;  // size of each block
+};
+using MiBlockVisitor = bool (*)(const void* heap, const MiHeapArea* area, void* block, std::size_t size, void* arg);
+
+bool sum_mimalloc_area(const void*, const MiHeapArea* area, void* block, std::size_t, void* arg) {
+    if (block == nullptr) *static_cast<std::size_t*>(arg) += area->used * area->block_size;
+    return true;
+}
+
 nlohmann::json serving_library_stats(const std::string& library) {
     nlohmann::json s = nlohmann::json::object();
     if (library.find("jemalloc") != std::string::npos) {
@@ -83,13 +98,21 @@ nlohmann::json serving_library_stats(const std::string& library) {
     if (library.find("mimalloc") != std::string::npos) {
         using ProcessInfo = void (*)(std::size_t*, std::size_t*, std::size_t*, std::size_t*, std::size_t*,
                                      std::size_t*, std::size_t*, std::size_t*);
-        auto info = find_symbol<ProcessInfo>("mi_process_info");
-        if (info == nullptr) return s;
-        std::size_t elapsed, user, sys, rss, peak_rss, commit, peak_commit, faults;
-        info(&elapsed, &user, &sys, &rss, &peak_rss, &commit, &peak_commit, &faults);
-        s["committed_bytes"] = commit;
-        s["peak_committed_bytes"] = peak_commit;
-        s["held_bytes"] = commit;
+        if (auto info = find_symbol<ProcessInfo>("mi_process_info")) {
+            std::size_t elapsed, user, sys, rss, peak_rss, commit, peak_commit, faults;
+            info(&elapsed, &user, &sys, &rss, &peak_rss, &commit, &peak_commit, &faults);
+            s["committed_bytes"] = commit;
+            s["peak_committed_bytes"] = peak_commit;
+            s["held_bytes"] = commit;
+        }
+        // Bytes in use: walk the default heap's areas (pages), summing used blocks x block size.
+        auto get_heap = find_symbol<void* (*)()>("mi_heap_get_default");
+        auto visit = find_symbol<bool (*)(const void*, bool, MiBlockVisitor, void*)>("mi_heap_visit_blocks");
+        if (get_heap != nullptr && visit != nullptr) {
+            std::size_t used = 0;
+            visit(get_heap(), false, &sum_mimalloc_area, &used);
+            s["allocated_bytes"] = used;
+        }
         return s;
     }
     if (library.find("libc.so") != std::string::npos) {

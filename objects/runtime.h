@@ -27,7 +27,9 @@
 namespace pmb {
 
 // CPython 3.11's free-list capacities (Include/internal/pycore_*.h).
-inline constexpr std::size_t kTupleFreeListSizes = 20;     // PyTuple_MAXSAVESIZE: lengths 1..19
+// Tuples of lengths 1..20 are recycled (PyTuple_NFREELISTS = 20 in 3.11, checked with
+// sys._debugmallocstats(), which lists "free 20-sized PyTupleObjects").
+inline constexpr std::size_t kTupleMaxSaveSize = 20;
 inline constexpr std::size_t kTupleFreeListCapacity = 2000;  // PyTuple_MAXFREELIST
 inline constexpr std::size_t kListFreeListCapacity = 80;     // PyList_MAXFREELIST
 inline constexpr std::size_t kDictFreeListCapacity = 80;     // PyDict_MAXFREELIST
@@ -55,7 +57,7 @@ struct FreeList {
 };
 
 struct FreeLists {
-    std::array<FreeList, kTupleFreeListSizes> tuples;  // index = length
+    std::array<FreeList, kTupleMaxSaveSize + 1> tuples;  // index = length; [0] unused
     FreeList lists;
     FreeList dicts;
     FreeList floats;

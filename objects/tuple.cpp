@@ -29,7 +29,7 @@ void tuple_dealloc(Object* self, Runtime& rt) {
     std::size_t n = tuple_size(self);
     Object** items = tuple_items(self);
     for (std::size_t i = 0; i < n; ++i) rt.xdecref(items[i]);
-    if (n < kTupleFreeListSizes) {
+    if (n <= kTupleMaxSaveSize) {
         FreeList& list = rt.free_lists().tuples[n];
         if (list.count < kTupleFreeListCapacity) {
             list.push(self);
@@ -49,7 +49,7 @@ Object* tuple_new(Runtime& rt, std::size_t n) {
         return &g_empty_tuple.ob;
     }
     Object* t = nullptr;
-    if (n < kTupleFreeListSizes) t = rt.free_lists().tuples[n].pop();
+    if (n <= kTupleMaxSaveSize) t = rt.free_lists().tuples[n].pop();
     if (t != nullptr) {
         t->refcnt = 1;
     } else {

@@ -1,5 +1,5 @@
 // tuple: CPython 3.11's PyTupleObject. Body = 24 + 8n bytes (refcnt, type, ob_size, items);
-// GC-capable, tracked at creation. Lengths 1..19 are recycled through per-length free lists of up
+// GC-capable, tracked at creation. Lengths 1..20 are recycled through per-length free lists of up
 // to 2000 entries; the empty tuple is a singleton and never allocated.
 #pragma once
 
