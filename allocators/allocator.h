@@ -8,7 +8,8 @@
 // Invariants every backend keeps:
 //   - malloc(ctx, 0) returns a unique, freeable pointer (as PyObject_Malloc does), never nullptr
 //     unless memory is exhausted;
-//   - blocks are aligned to at least 16 bytes (the 64-bit CPython object alignment);
+//   - blocks of 16 bytes or more are aligned to 16 (the 64-bit CPython object alignment; the
+//     malloc libraries may align smaller blocks to 8 only, as C allows);
 //   - free(ctx, nullptr) and realloc(ctx, nullptr, n) behave as in C;
 //   - stats() may be called at any time and never allocates through ops().
 //

@@ -18,6 +18,7 @@
 
 #include "allocators/registry.h"
 #include "collectors/registry.h"
+#include "harness/allocator_stress.h"
 #include "harness/matrix_runner.h"
 #include "harness/metadata.h"
 #include "harness/results_file.h"
@@ -165,10 +166,19 @@ int main(int argc, char** argv) {
     worker->add_option("--rep", worker_spec.rep);
 
     const std::string first = argc > 1 ? argv[1] : "";
-    if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker") {
+    if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker" &&
+        first != "stress-allocator") {
         std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run)\n", argv[1]);
         return 2;
     }
+    std::string stress_spec;
+    StressOptions stress;
+    CLI::App* stress_cmd = app.add_subcommand("stress-allocator", "");  // internal: allocator torture test
+    stress_cmd->group("");
+    stress_cmd->add_option("--allocator", stress_spec)->required();
+    stress_cmd->add_option("--ops", stress.ops);
+    stress_cmd->add_option("--seed", stress.seed);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -185,6 +195,15 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("worker")) {
             worker_spec.params = parse_params(worker_params);
             return command_worker(worker_spec);
+        }
+        if (app.got_subcommand("stress-allocator")) {
+            const AllocatorSpec spec = parse_allocator_spec(stress_spec);
+            const AllocatorEntry* entry = find_allocator(spec.name);
+            if (entry == nullptr) throw std::invalid_argument("unknown allocator '" + stress_spec + "'");
+            auto allocator = entry->make(spec.options);
+            const std::string failure = stress_allocator(allocator->ops(), stress);
+            std::printf("%s: %s\n", allocator->identity().library.c_str(), failure.empty() ? "ok" : failure.c_str());
+            return failure.empty() ? 0 : 1;
         }
         if (matrix.quick && run->count("--reps") == 0) matrix.reps = 1;
         matrix.limits.memory_bytes = static_cast<std::size_t>(memory_limit_gib * (1 << 30));

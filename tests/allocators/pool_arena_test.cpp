@@ -114,6 +114,64 @@ TEST(PoolArenas, NewPoolsComeFromTheMostUsedArena) {
     }
 }
 
+TEST(PoolArenas, UsableListStaysSortedThroughRandomPoolTraffic) {
+    // Whole pools of 512-byte blocks come and go in random order across several arenas, so arena
+    // free-pool counts tie and cross often: every new pool must come from an arena with the fewest
+    // free pools, and the list and its fingers must stay valid after every step.
+    constexpr std::size_t kSlots = 16;
+    RecordingArenaSource source(kArena, 0, kArena, kSlots);
+    Heap heap(with_source(source));
+    std::vector<std::vector<void*>> pools;  // live pools, each full (31 blocks)
+    std::vector<int> used(kSlots, 0);       // pools in use per source slot
+    auto new_pool = [&] {
+        std::vector<void*> blocks;
+        for (std::size_t i = 0; i < kBlocksOf512; ++i) blocks.push_back(heap.malloc(512));
+        const int a = source.arena_of(blocks[0]);
+        for (void* p : blocks) EXPECT_EQ(source.arena_of(p), a);
+        pools.push_back(std::move(blocks));
+        return a;
+    };
+    for (int i = 0; i < 6 * 64; ++i) ++used[new_pool()];
+    ASSERT_EQ(source.maps(), 6u);
+    std::mt19937_64 rng(77);
+    for (int step = 0; step < 2000; ++step) {
+        const unsigned free_percent = step < 1200 ? 65 : 35;  // drain arenas, then grow again
+        if (!pools.empty() && rng() % 100 < free_percent) {
+            const std::size_t k = rng() % pools.size();
+            const int a = source.arena_of(pools[k][0]);
+            for (void* p : pools[k]) heap.free(p);
+            pools[k] = std::move(pools.back());
+            pools.pop_back();
+            --used[a];
+        } else {
+            // The arena that must serve: the most used one that still has a free pool, else a
+            // new arena.
+            int most = -1;
+            for (std::uintptr_t base : source.live()) {
+                const int a = source.arena_of(reinterpret_cast<void*>(base));
+                if (used[a] < 64 && (most < 0 || used[a] > used[most])) most = a;
+            }
+            const int a = new_pool();
+            if (most >= 0) {
+                EXPECT_EQ(used[a], used[most]) << "step " << step << ": pool from arena " << a
+                                               << " with " << used[a] << " pools in use, arena "
+                                               << most << " has " << used[most];
+            } else {
+                EXPECT_EQ(used[a], 0) << "step " << step;
+            }
+            ++used[a];
+        }
+        ASSERT_EQ(heap.invariants(), "") << "step " << step;
+    }
+    const nlohmann::json s = heap.stats();
+    EXPECT_GT(s["arenas"]["reclaimed"].get<int>(), 0);
+    for (auto& blocks : pools) {
+        for (void* p : blocks) heap.free(p);
+    }
+    EXPECT_EQ(heap.invariants(), "");
+    EXPECT_EQ(heap.stats()["arenas"]["current"], 1);
+}
+
 TEST(PoolArenas, MisalignedArenasLoseOnePoolAndTheRadixTreeCoversThemExactly) {
     // Each arena starts 4 KiB below an ideal (1 MiB aligned) address: not pool aligned, and
     // straddling two ideal slots (3.11's tail_hi/tail_lo case). Arenas are adjacent.
