@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "collectors/generational_collector.h"
 #include "collectors/refcount_collector.h"
 
 namespace pmb {
@@ -20,6 +21,12 @@ const std::vector<CollectorEntry>& collector_registry() {
          [](Heap& heap, const std::string& options) {
              reject_options("rc", options);
              return make_refcount_collector(heap);
+         }},
+        {"gen",
+         "reference counting + CPython 3.11's generational cycle collector, thresholds (700, 10, 10) "
+         "(options: threshold0=, threshold1=, threshold2=)",
+         [](Heap& heap, const std::string& options) {
+             return make_generational_collector(heap, parse_generational_config(options));
          }},
     };
     return entries;

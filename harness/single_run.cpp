@@ -59,7 +59,10 @@ std::uint64_t process_peak_rss_bytes() {
 void validate_run_spec(const RunSpec& spec) {
     const AllocatorSpec aspec = parse_allocator_spec(spec.allocator);
     allocator_entry(aspec.name).check(aspec.options);
-    collector_entry(split_spec(spec.collector).first);
+    const auto [cname, coptions] = split_spec(spec.collector);
+    // Creating a collector allocates nothing, so building one over an unused Heap checks options.
+    Heap unused({nullptr, nullptr, nullptr, nullptr, nullptr});
+    collector_entry(cname).make(unused, coptions);
     const WorkloadEntry& w = workload_entry(spec.workload);
     Params::resolve(w.name, w.params, spec.params);
 }

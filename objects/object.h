@@ -23,7 +23,12 @@ namespace pmb {
 struct Object;
 class Runtime;
 
+class Collector;
 using VisitProc = void (*)(Object* referent, void* arg);
+
+// When a cycle collector may stop tracking an object that can no longer be part of a cycle
+// (CPython 3.11: tuples in every collection, dicts in full collections only).
+enum class UntrackWhen { kNever, kEveryCollection, kFullCollection };
 
 struct TypeInfo {
     const char* name;
@@ -32,6 +37,9 @@ struct TypeInfo {
     void (*traverse)(Object* self, VisitProc visit, void* arg);  // tp_traverse; null if atomic
     void (*clear)(Object* self, Runtime& rt);  // tp_clear: drop references to break a cycle
     void (*dealloc)(Object* self, Runtime& rt);  // tp_dealloc: release referents and the body
+    UntrackWhen untrack_when = UntrackWhen::kNever;
+    // True when the object holds nothing that may be tracked (_PyTuple_MaybeUntrack's test).
+    bool (*holds_no_trackable)(const Object* self, const Collector& gc) = nullptr;
 };
 
 struct Object {

@@ -39,9 +39,22 @@ void tuple_dealloc(Object* self, Runtime& rt) {
     rt.collector().release(self, tuple_body_size(n));
 }
 
+// _PyTuple_MaybeUntrack: every item set, and none that is or may become tracked.
+bool tuple_holds_no_trackable(const Object* self, const Collector& gc) {
+    Object* const* items = reinterpret_cast<const Tuple*>(self)->items;
+    for (std::size_t i = 0, n = tuple_size(self); i < n; ++i)
+        if (items[i] == nullptr || may_be_tracked(items[i], gc)) return false;
+    return true;
+}
+
 }  // namespace
 
-const TypeInfo kTupleType = {"tuple", true, tuple_size_of, tuple_traverse, tuple_clear, tuple_dealloc};
+const TypeInfo kTupleType = {"tuple",       true, tuple_size_of, tuple_traverse, tuple_clear, tuple_dealloc,
+                             UntrackWhen::kEveryCollection, tuple_holds_no_trackable};
+
+bool may_be_tracked(const Object* o, const Collector& gc) {
+    return o->type->gc_capable && (o->type != &kTupleType || gc.is_tracked(o));
+}
 
 Object* tuple_new(Runtime& rt, std::size_t n) {
     if (n == 0) {

@@ -20,6 +20,10 @@ extern const TypeInfo kTupleType;
 
 inline std::size_t tuple_body_size(std::size_t n) { return 24 + 8 * n; }
 
+// _PyObject_GC_MAY_BE_TRACKED: GC-capable, and if a tuple, currently tracked (a dict counts even
+// while untracked, since it may be tracked later).
+bool may_be_tracked(const Object* o, const Collector& gc);
+
 // A new tuple of `n` null items, tracked; its items are set with tuple_init_item.
 Object* tuple_new(Runtime& rt, std::size_t n);
 

@@ -9,7 +9,8 @@
 // depth contributes the same number of nodes, as the benchmark's iteration schedule does.
 //
 // Lifecycle facts that matter: tuples are GC-capable (56 bytes with the GC header, 40 without);
-// dropping a tree refills the 2-tuple free list (2000 entries) that the next tree drains first.
+// leaves are one constant tuple; dropping a tree refills the 2-tuple free list (2000 entries) that
+// the next tree drains first; the collector untracks no inner node (each holds tracked tuples).
 #include <cstdint>
 #include <vector>
 
@@ -21,15 +22,20 @@
 namespace pmb {
 namespace {
 
-Object* make_tree(Runtime& rt, std::int64_t depth) {
-    Object* t = tuple_new(rt, 2);
+// A leaf is the code constant (None, None): CPython's compiler folds it, so every leaf is the
+// same tuple and only inner nodes are allocated. Inner nodes are built children first, then
+// their tuple: CPython's evaluation order for (make(d - 1), make(d - 1)), which decides the order
+// of objects in the GC lists and so what one collection can untrack.
+Object* make_tree(Runtime& rt, Object* leaf, std::int64_t depth) {
     if (depth == 0) {
-        tuple_init_item(t, 0, none_ref());
-        tuple_init_item(t, 1, none_ref());
-    } else {
-        tuple_init_item(t, 0, make_tree(rt, depth - 1));
-        tuple_init_item(t, 1, make_tree(rt, depth - 1));
+        Runtime::incref(leaf);
+        return leaf;
     }
+    Object* left = make_tree(rt, leaf, depth - 1);
+    Object* right = make_tree(rt, leaf, depth - 1);
+    Object* t = tuple_new(rt, 2);
+    tuple_init_item(t, 0, left);
+    tuple_init_item(t, 1, right);
     return t;
 }
 
@@ -61,17 +67,23 @@ public:
         }
     }
 
-    void setup(Runtime& rt) override { long_lived_ = make_tree(rt, long_lived_depth_); }
+    void setup(Runtime& rt) override {
+        leaf_ = tuple_new(rt, 2);
+        tuple_init_item(leaf_, 0, none_ref());
+        tuple_init_item(leaf_, 1, none_ref());
+        long_lived_ = make_tree(rt, leaf_, long_lived_depth_);
+    }
     std::uint64_t ops() const override { return depths_.size(); }
     void step(Runtime& rt, std::uint64_t i) override {
-        Object* t = make_tree(rt, depths_[i]);
+        Object* t = make_tree(rt, leaf_, depths_[i]);
         nodes_checked_ += count_nodes(t);
         rt.decref(t);
     }
     void teardown(Runtime& rt) override {
         long_lived_nodes_ = count_nodes(long_lived_);
         rt.decref(long_lived_);
-        long_lived_ = nullptr;
+        rt.decref(leaf_);
+        long_lived_ = leaf_ = nullptr;
     }
     nlohmann::json counters() const override {
         return {{"nodes_checked", nodes_checked_}, {"long_lived_nodes", long_lived_nodes_}};
@@ -81,6 +93,7 @@ private:
     std::int64_t long_lived_depth_ = 0;
     std::vector<std::uint8_t> depths_;
     Object* long_lived_ = nullptr;
+    Object* leaf_ = nullptr;
     std::uint64_t nodes_checked_ = 0;
     std::uint64_t long_lived_nodes_ = 0;
 };

@@ -19,6 +19,9 @@
 // each time. A wholly free arena sorts last, so at most the tail of the list is kept this way
 // (a misaligned arena has one pool fewer and can sort before an aligned one with one pool in use,
 // in which case it is released as 3.11 would).
+// One deliberate difference: an arena that leaves the usable list (all pools in use) has its links
+// cleared, where 3.11 leaves them stale. 3.11 reads them again only for an arena of one pool, which
+// validate_pool_config rules out (arena_size >= 4 * pool_size), so behaviour is unchanged.
 #pragma once
 
 #include <cstddef>

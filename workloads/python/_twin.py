@@ -1,0 +1,62 @@
+"""What every workload twin shares: parameters, the seeded RNG, and a clean GC slate.
+
+A twin is run as `python3 workloads/python/<name>.py key=value ...` and prints one JSON object:
+the parameters it used, gc.get_stats() deltas for its own run, and tracemalloc's peak.
+"""
+import gc
+import json
+import sys
+import tracemalloc
+
+MASK = (1 << 64) - 1
+
+
+class Rng:
+    """splitmix64, the same sequence as workloads/rng.h."""
+
+    def __init__(self, seed):
+        self.state = seed & MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return z ^ (z >> 31)
+
+    def below(self, n):
+        return self.next() % n
+
+
+def params(defaults):
+    """Defaults overridden by key=value arguments; seed=N is the seed."""
+    out = dict(defaults)
+    out.setdefault("seed", 0)
+    for arg in sys.argv[1:]:
+        key, _, value = arg.partition("=")
+        if key not in out:
+            sys.exit("unknown parameter %r (accepted: %s)" % (key, ", ".join(sorted(out))))
+        out[key] = int(value)
+    return out
+
+
+def run(p, setup, step, ops, teardown):
+    """Runs a workload the way the harness runs its model: setup, ops, teardown, on a clean GC."""
+    state = {}
+    gc.freeze()          # the interpreter's own objects go to the permanent generation
+    gc.collect()         # counts and long-lived totals start at zero, as in the model
+    before = gc.get_stats()
+    tracemalloc.start()
+    setup(state)
+    for i in range(ops):
+        step(state, i)
+    teardown(state)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    after = gc.get_stats()
+    print(json.dumps({
+        "params": p,
+        "collections": [a["collections"] - b["collections"] for a, b in zip(after, before)],
+        "collected": [a["collected"] - b["collected"] for a, b in zip(after, before)],
+        "peak_traced_bytes": peak,
+    }))
