@@ -5,6 +5,7 @@ namespace pmb {
 const std::vector<WorkloadEntry>& workload_registry() {
     static const std::vector<WorkloadEntry> entries = {
         trees_workload(),
+        rings_workload(),
     };
     return entries;
 }

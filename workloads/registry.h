@@ -14,5 +14,6 @@ const WorkloadEntry* find_workload(const std::string& name);
 
 // One function per workload file.
 WorkloadEntry trees_workload();
+WorkloadEntry rings_workload();
 
 }  // namespace pmb
