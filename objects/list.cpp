@@ -93,6 +93,16 @@ Object* list_new(Runtime& rt) {
     return o;
 }
 
+Object* list_from_items(Runtime& rt, Object* const* items, std::size_t n) {
+    Object* o = list_new(rt);
+    if (n == 0) return o;
+    List* l = as_list(o);
+    l->items = static_cast<Object**>(rt.heap().allocate(8 * n));
+    std::memcpy(l->items, items, 8 * n);
+    l->size = l->allocated = static_cast<std::intptr_t>(n);
+    return o;
+}
+
 void list_append(Runtime& rt, Object* list, Object* item) {
     List* l = as_list(list);
     std::size_t n = static_cast<std::size_t>(l->size);

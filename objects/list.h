@@ -23,6 +23,9 @@ static_assert(sizeof(List) == 40, "PyListObject is 40 bytes on 64-bit CPython 3.
 extern const TypeInfo kListType;
 
 Object* list_new(Runtime& rt);
+// A list literal [a, b, ...] (BUILD_LIST / PyList_New(n)): an item array of exactly `n` slots,
+// filled from `items`, whose references the list takes over.
+Object* list_from_items(Runtime& rt, Object* const* items, std::size_t n);
 // Appends a new reference to `item` (the caller keeps its own).
 void list_append(Runtime& rt, Object* list, Object* item);
 // Removes and returns the last item (the caller receives the list's reference).
