@@ -35,7 +35,11 @@ public:
         CollectorReport report;
         report.leaked_objects = live_objects_;
         report.leaked_bytes = heap_.live_bytes();
-        report.gc = {{"collections", {0, 0, 0}}, {"collected", {0, 0, 0}}};
+        // The same shape as a cycle collector's statistics, so results compare column by column.
+        report.gc = {{"collections", {0, 0, 0}},
+                     {"collected", {0, 0, 0}},
+                     {"uncollectable", {0, 0, 0}},
+                     {"pause_ns", {{"count", 0}, {"p50", 0}, {"p99", 0}, {"max", 0}, {"total", 0}}}};
         return report;
     }
 
