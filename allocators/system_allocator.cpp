@@ -50,6 +50,8 @@ std::string serving_library_version(const std::string& library) {
         }
     }
     if (library.find("libc.so") != std::string::npos) return std::string("glibc ") + gnu_get_libc_version();
+    if (library.find("libasan") != std::string::npos)
+        return std::string("AddressSanitizer allocator (glibc ") + gnu_get_libc_version() + ")";
     return "unknown";
 }
 
@@ -113,6 +115,14 @@ nlohmann::json serving_library_stats(const std::string& library) {
             visit(get_heap(), false, &sum_mimalloc_area, &used);
             s["allocated_bytes"] = used;
         }
+        return s;
+    }
+    if (library.find("libasan") != std::string::npos) {
+        // Sanitizer builds: ASan's allocator serves malloc and reports through its interface.
+        auto allocated = find_symbol<std::size_t (*)()>("__sanitizer_get_current_allocated_bytes");
+        auto heap = find_symbol<std::size_t (*)()>("__sanitizer_get_heap_size");
+        if (allocated != nullptr) s["allocated_bytes"] = allocated();
+        if (heap != nullptr) s["held_bytes"] = heap();
         return s;
     }
     if (library.find("libc.so") != std::string::npos) {
