@@ -23,6 +23,7 @@
 #include "harness/metadata.h"
 #include "harness/results_file.h"
 #include "harness/single_run.h"
+#include "harness/validate.h"
 #include "workloads/registry.h"
 
 namespace {
@@ -167,10 +168,21 @@ int main(int argc, char** argv) {
 
     const std::string first = argc > 1 ? argv[1] : "";
     if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker" &&
-        first != "stress-allocator") {
-        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run)\n", argv[1]);
+        first != "stress-allocator" && first != "validate") {
+        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run, validate)\n", argv[1]);
         return 2;
     }
+    ValidateOptions validate;
+    bool validate_json = false;
+    CLI::App* validate_cmd = app.add_subcommand(
+        "validate", "check each workload's model against its Python twin under the real interpreter");
+    validate_cmd->add_option("--workload,-w", validate.workloads, "workloads, comma-separated (default: all)")
+        ->delimiter(',');
+    validate_cmd->add_option("--param,-p", validate.params, "parameter key=value or workload.key=value (repeatable)");
+    validate_cmd->add_option("--seed", validate.seed, "seed (default 0)");
+    validate_cmd->add_option("--python", validate.python, "Python 3.11 interpreter (default: the system's)");
+    validate_cmd->add_flag("--json", validate_json, "print the table as JSON");
+
     std::string stress_spec;
     StressOptions stress;
     CLI::App* stress_cmd = app.add_subcommand("stress-allocator", "");  // internal: allocator torture test
@@ -195,6 +207,14 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("worker")) {
             worker_spec.params = parse_params(worker_params);
             return command_worker(worker_spec);
+        }
+        if (app.got_subcommand("validate")) {
+            if (validate.workloads.empty()) validate.workloads = all_names(workload_registry());
+            const nlohmann::json rows = validate_workloads(validate);
+            std::cout << (validate_json ? rows.dump(1) + "\n" : validate_table(rows));
+            bool ok = true;
+            for (const auto& r : rows) ok &= r["ok"].get<bool>();
+            return ok ? 0 : 1;
         }
         if (app.got_subcommand("stress-allocator")) {
             const AllocatorSpec spec = parse_allocator_spec(stress_spec);
