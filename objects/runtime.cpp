@@ -41,6 +41,7 @@ void Runtime::clear_free_lists() {
     drain(free_lists_.lists);
     drain(free_lists_.dicts);
     drain(free_lists_.floats);
+    while (void* keys = free_lists_.dict_keys.pop()) heap_.release(keys, kDictMinKeysBytes);
 }
 
 }  // namespace pmb

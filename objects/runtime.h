@@ -34,6 +34,8 @@ inline constexpr std::size_t kTupleFreeListCapacity = 2000;  // PyTuple_MAXFREEL
 inline constexpr std::size_t kListFreeListCapacity = 80;     // PyList_MAXFREELIST
 inline constexpr std::size_t kDictFreeListCapacity = 80;     // PyDict_MAXFREELIST
 inline constexpr std::size_t kFloatFreeListCapacity = 100;   // PyFloat_MAXFREELIST
+inline constexpr std::size_t kDictKeysFreeListCapacity = 80;  // 8-slot str-keyed tables (PyDict_MAXFREELIST)
+inline constexpr std::size_t kDictMinKeysBytes = 120;          // 32 header + 8 indices + 5 entries x 16
 inline constexpr int kTrashcanDepth = 50;                    // _PyTrash_UNWIND_LEVEL
 
 // A bounded LIFO of dead objects of one type and size, reused before asking the collector.
@@ -56,11 +58,31 @@ struct FreeList {
     }
 };
 
+// Dead dict keys tables of the smallest str-keyed kind, linked through their first word.
+struct KeysFreeList {
+    void* head = nullptr;
+    std::size_t count = 0;
+    void* pop() {
+        void* block = head;
+        if (block != nullptr) {
+            head = *static_cast<void**>(block);
+            --count;
+        }
+        return block;
+    }
+    void push(void* block) {
+        *static_cast<void**>(block) = head;
+        head = block;
+        ++count;
+    }
+};
+
 struct FreeLists {
     std::array<FreeList, kTupleMaxSaveSize + 1> tuples;  // index = length; [0] unused
     FreeList lists;
     FreeList dicts;
     FreeList floats;
+    KeysFreeList dict_keys;
 };
 
 class Runtime {
