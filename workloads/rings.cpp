@@ -69,7 +69,7 @@ private:
 WorkloadEntry rings_workload() {
     return {"rings",
             "rings of __slots__ instances that become cyclic garbage; some kept a while (gc_collect)",
-            {{"rings", 100000, "rings built (one op each)"},
+            {{"rings", 300000, "rings built (one op each)"},
              {"ring_size", 21, "instances per ring"},
              {"keep_every", 10, "every n-th ring is kept (0 = none)"},
              {"kept", 1000, "kept rings at most (FIFO)"}},

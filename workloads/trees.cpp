@@ -103,7 +103,7 @@ private:
 WorkloadEntry trees_workload() {
     return {"trees",
             "binary trees of 2-tuples built and dropped beside one long-lived tree (binary-trees)",
-            {{"trees", 100000, "short-lived trees built and dropped (one op each)"},
+            {{"trees", 300000, "short-lived trees built and dropped (one op each)"},
              {"min_depth", 4, "smallest short-lived tree depth"},
              {"max_depth", 12, "largest short-lived tree depth"},
              {"long_lived_depth", 14, "depth of the tree that lives through the whole run"}},

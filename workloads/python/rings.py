@@ -1,7 +1,7 @@
 """Python twin of workloads/rings.cpp: rings of __slots__ instances that become cyclic garbage."""
 import _twin
 
-p = _twin.params({"rings": 100000, "ring_size": 21, "keep_every": 10, "kept": 1000})
+p = _twin.params({"rings": 300000, "ring_size": 21, "keep_every": 10, "kept": 1000})
 
 
 class Node:

@@ -1,7 +1,7 @@
 """Python twin of workloads/trees.cpp: binary trees of 2-tuples beside one long-lived tree."""
 import _twin
 
-p = _twin.params({"trees": 100000, "min_depth": 4, "max_depth": 12, "long_lived_depth": 14})
+p = _twin.params({"trees": 300000, "min_depth": 4, "max_depth": 12, "long_lived_depth": 14})
 
 
 def make(d):
