@@ -40,9 +40,13 @@ std::uint64_t magnitude_of(std::int64_t v) {
 std::size_t none_size_of(const Object*) { return sizeof(Object); }
 void atomic_dealloc_none(Object*, Runtime&) {}
 
+// 3.11 builds one-digit ("medium") ints with _PyLong_FromMedium, which allocates
+// sizeof(PyLongObject) = 32 bytes although sys.getsizeof reports 28; longer ones get 24 + 4n.
+std::size_t int_bytes_for_digits(std::size_t digits) { return digits <= 1 ? 32 : 24 + 4 * digits; }
+
 std::size_t int_size_of(const Object* self) {
     std::intptr_t n = reinterpret_cast<const Int*>(self)->ndigits;
-    return 24 + 4 * static_cast<std::size_t>(n < 0 ? -n : n);
+    return int_bytes_for_digits(static_cast<std::size_t>(n < 0 ? -n : n));
 }
 void int_dealloc(Object* self, Runtime& rt) { rt.collector().release(self, int_size_of(self)); }
 
@@ -86,7 +90,7 @@ Object* none_ref() {
 }
 bool is_none(const Object* o) { return o == &g_none; }
 
-std::size_t int_body_size(std::int64_t value) { return 24 + 4 * digit_count(magnitude_of(value)); }
+std::size_t int_body_size(std::int64_t value) { return int_bytes_for_digits(digit_count(magnitude_of(value))); }
 
 Object* int_from(Runtime& rt, std::int64_t value) {
     if (value >= kSmallIntMin && value <= kSmallIntMax) {
@@ -96,7 +100,7 @@ Object* int_from(Runtime& rt, std::int64_t value) {
     }
     std::uint64_t m = magnitude_of(value);
     std::size_t n = digit_count(m);
-    Object* o = rt.collector().allocate(&kIntType, 24 + 4 * n);
+    Object* o = rt.collector().allocate(&kIntType, int_bytes_for_digits(n));
     Int* i = reinterpret_cast<Int*>(o);
     i->ndigits = value < 0 ? -static_cast<std::intptr_t>(n) : static_cast<std::intptr_t>(n);
     std::uint32_t* digits = i->digits;

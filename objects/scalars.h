@@ -1,6 +1,8 @@
 // Atomic (non-GC) objects: None, int and float, with CPython 3.11's sizes and caches.
 //   None: a singleton, never allocated.
-//   int: 24 + 4 * digits bytes (30-bit digits): 28 bytes below 2**30, 32 below 2**60, 36 above;
+//   int: 30-bit digits; one-digit ints (below 2**30) are allocated as 32 bytes (3.11's
+//        _PyLong_FromMedium takes sizeof(PyLongObject), though sys.getsizeof says 28), longer ones
+//        as 24 + 4 * digits: 32 below 2**60, 36 above;
 //        -5..256 are preallocated singletons (CPython's small-int cache) and allocate nothing.
 //   float: 24 bytes; up to 100 dead floats are recycled through a free list.
 #pragma once

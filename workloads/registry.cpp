@@ -6,6 +6,7 @@ const std::vector<WorkloadEntry>& workload_registry() {
     static const std::vector<WorkloadEntry> entries = {
         trees_workload(),
         rings_workload(),
+        records_workload(),
     };
     return entries;
 }

@@ -15,5 +15,6 @@ const WorkloadEntry* find_workload(const std::string& name);
 // One function per workload file.
 WorkloadEntry trees_workload();
 WorkloadEntry rings_workload();
+WorkloadEntry records_workload();
 
 }  // namespace pmb
