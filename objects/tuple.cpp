@@ -5,7 +5,15 @@
 namespace pmb {
 namespace {
 
-Tuple g_empty_tuple = {{kImmortalRefcnt, &kTupleType}, 0, {nullptr}};
+// The empty tuple is static but GC-capable: a cycle collector may look at the 16 bytes in front
+// of any GC-capable object, so the singleton carries a zeroed header there (untracked, not being
+// collected), as CPython's static objects do.
+struct alignas(16) EmptyTupleStorage {
+    std::uintptr_t gc_header[2];
+    Tuple tuple;
+};
+EmptyTupleStorage g_empty = {{0, 0}, {{kImmortalRefcnt, &kTupleType}, 0, {nullptr}}};
+Tuple& g_empty_tuple = g_empty.tuple;
 
 std::size_t tuple_size_of(const Object* self) { return tuple_body_size(tuple_size(self)); }
 
