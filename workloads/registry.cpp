@@ -7,6 +7,7 @@ const std::vector<WorkloadEntry>& workload_registry() {
         trees_workload(),
         rings_workload(),
         records_workload(),
+        growth_workload(),
     };
     return entries;
 }

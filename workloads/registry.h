@@ -16,5 +16,6 @@ const WorkloadEntry* find_workload(const std::string& name);
 WorkloadEntry trees_workload();
 WorkloadEntry rings_workload();
 WorkloadEntry records_workload();
+WorkloadEntry growth_workload();
 
 }  // namespace pmb
