@@ -8,6 +8,7 @@ const std::vector<WorkloadEntry>& workload_registry() {
         rings_workload(),
         records_workload(),
         growth_workload(),
+        lru_workload(),
     };
     return entries;
 }

@@ -17,5 +17,6 @@ WorkloadEntry trees_workload();
 WorkloadEntry rings_workload();
 WorkloadEntry records_workload();
 WorkloadEntry growth_workload();
+WorkloadEntry lru_workload();
 
 }  // namespace pmb
