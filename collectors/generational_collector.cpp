@@ -26,16 +26,20 @@ struct GenerationStats {
     std::uint64_t uncollectable = 0;
 };
 
+// Every GC-capable object has a GCHead in front of it (static ones too: the empty tuple carries a
+// zeroed one, see objects/tuple.cpp); atomic objects have none.
+bool has_gc_head(const Object* op) { return op->type->gc_capable; }
+
 // subtract_refs' visitor: a reference from inside the collected set does not keep anything alive.
 void visit_decref(Object* op, void*) {
-    if (!op->type->gc_capable) return;
+    if (!has_gc_head(op)) return;
     GCHead* gc = GCHead::of(op);
     if (gc->collecting()) gc->decref();
 }
 
 // move_unreachable's visitor: everything an object known to be reachable refers to is reachable.
 void visit_reachable(Object* op, void* arg) {
-    if (!op->type->gc_capable) return;
+    if (!has_gc_head(op)) return;
     GCHead* gc = GCHead::of(op);
     // Objects in other generations, and those already scanned, have no collecting flag.
     if (!gc->collecting()) return;
@@ -104,7 +108,7 @@ public:
             gc->prev_ &= GCHead::kPrevFinalized;
         }
     }
-    bool is_tracked(const Object* obj) const override { return GCHead::of(obj)->tracked(); }
+    bool is_tracked(const Object* obj) const override { return has_gc_head(obj) && GCHead::of(obj)->tracked(); }
 
     void release(Object* obj, std::size_t size) override {
         --live_objects_;

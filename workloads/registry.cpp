@@ -9,6 +9,7 @@ const std::vector<WorkloadEntry>& workload_registry() {
         records_workload(),
         growth_workload(),
         lru_workload(),
+        temporaries_workload(),
     };
     return entries;
 }

@@ -18,5 +18,6 @@ WorkloadEntry rings_workload();
 WorkloadEntry records_workload();
 WorkloadEntry growth_workload();
 WorkloadEntry lru_workload();
+WorkloadEntry temporaries_workload();
 
 }  // namespace pmb
