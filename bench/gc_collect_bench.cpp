@@ -63,10 +63,10 @@ std::vector<double> garbage(std::size_t n, int reps) {
     std::vector<double> seconds;
     for (int r = 0; r < reps; ++r) {
         for (std::size_t i = 0; i < n / 2; ++i) {
-            Object* a = list_new(m.rt);
-            Object* b = list_new(m.rt);
-            list_append(m.rt, b, a);
-            list_append(m.rt, a, b);
+            Object* a = list_new(m.rt);  // a = []
+            Runtime::incref(a);
+            Object* b = list_from_items(m.rt, &a, 1);  // b = [a]
+            list_append(m.rt, a, b);      // a.append(b)
             m.rt.decref(a);
             m.rt.decref(b);
         }

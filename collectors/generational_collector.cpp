@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "collectors/gc_list.h"
@@ -31,14 +32,14 @@ struct GenerationStats {
 bool has_gc_head(const Object* op) { return op->type->gc_capable; }
 
 // subtract_refs' visitor: a reference from inside the collected set does not keep anything alive.
-void visit_decref(Object* op, void*) {
+inline void visit_decref(Object* op, void*) {
     if (!has_gc_head(op)) return;
     GCHead* gc = GCHead::of(op);
     if (gc->collecting()) gc->decref();
 }
 
 // move_unreachable's visitor: everything an object known to be reachable refers to is reachable.
-void visit_reachable(Object* op, void* arg) {
+inline void visit_reachable(Object* op, void* arg) {
     if (!has_gc_head(op)) return;
     GCHead* gc = GCHead::of(op);
     // Objects in other generations, and those already scanned, have no collecting flag.
@@ -57,6 +58,20 @@ void visit_reachable(Object* op, void* arg) {
         // Not scanned yet (ahead of the scan): it will be scanned as reachable.
         gc->set_refs(1);
     }
+}
+
+// Calls visit(referent) for every reference `op` holds: inline over the type's reference array when
+// it has one (no call per reference), through tp_traverse otherwise.
+template <typename Visit>
+inline void for_each_referent(Object* op, Visit&& visit) {
+    if (auto referents = op->type->referent_array) {
+        const ObjectArray a = referents(op);
+        for (std::size_t i = 0; i < a.count; ++i)
+            if (Object* r = a.items[i]) visit(r);
+        return;
+    }
+    op->type->traverse(op, [](Object* r, void* arg) { (*static_cast<std::remove_reference_t<Visit>*>(arg))(r); },
+                       &visit);
 }
 
 class GenerationalCollector final : public Collector {
@@ -192,14 +207,14 @@ private:
 
         GCHead unreachable;
         deduce_unreachable(young, &unreachable);
-        untrack_where_possible(young, UntrackWhen::kEveryCollection);
+        // The untracking passes also count what stays tracked: CPython's gc_list_size(young).
+        const std::size_t survivors = untrack_where_possible(young, UntrackWhen::kEveryCollection);
         if (young != old) {
-            if (generation == kGenerations - 2) long_lived_pending_ += static_cast<std::int64_t>(gc_list_size(young));
+            if (generation == kGenerations - 2) long_lived_pending_ += static_cast<std::int64_t>(survivors);
             gc_list_merge(young, old);
         } else {
-            untrack_where_possible(young, UntrackWhen::kFullCollection);
             long_lived_pending_ = 0;
-            long_lived_total_ = static_cast<std::int64_t>(gc_list_size(young));
+            long_lived_total_ = static_cast<std::int64_t>(untrack_where_possible(young, UntrackWhen::kFullCollection));
         }
         // After finalizers 3.11 re-checks that the garbage is still unreachable (resurrection);
         // with no finalizers nothing is resurrected, but the work is done, as CPython does it.
@@ -219,10 +234,8 @@ private:
         // update_refs
         for (GCHead* gc = base->next(); gc != base; gc = gc->next()) gc->reset_refs(gc->object()->refcnt);
         // subtract_refs
-        for (GCHead* gc = base->next(); gc != base; gc = gc->next()) {
-            Object* op = gc->object();
-            op->type->traverse(op, visit_decref, nullptr);
-        }
+        for (GCHead* gc = base->next(); gc != base; gc = gc->next())
+            for_each_referent(gc->object(), [](Object* r) { visit_decref(r, nullptr); });
         gc_list_init(unreachable);
         move_unreachable(base, unreachable);
         // clear_unreachable_mask: the list becomes an ordinary list again.
@@ -237,8 +250,7 @@ private:
         GCHead* gc = young->next();
         while (gc != young) {
             if (gc->refs() != 0) {
-                Object* op = gc->object();
-                op->type->traverse(op, visit_reachable, young);
+                for_each_referent(gc->object(), [young](Object* r) { visit_reachable(r, young); });
                 gc->set_prev(prev);  // relink: the list is doubly linked again up to here
                 gc->clear_collecting();
                 prev = gc;
@@ -256,13 +268,20 @@ private:
         unreachable->next_ &= ~GCHead::kNextUnreachable;
     }
 
-    void untrack_where_possible(GCHead* list, UntrackWhen when) {
+    // Untracks the objects of `list` whose type allows it at this kind of collection and that hold
+    // nothing trackable; returns how many stay on the list.
+    std::size_t untrack_where_possible(GCHead* list, UntrackWhen when) {
+        std::size_t kept = 0;
         GCHead* next = nullptr;
         for (GCHead* gc = list->next(); gc != list; gc = next) {
             next = gc->next();
             Object* op = gc->object();
-            if (op->type->untrack_when == when && op->type->holds_no_trackable(op, *this)) untrack(op);
+            if (op->type->untrack_when == when && op->type->holds_no_trackable(op, *this))
+                untrack(op);
+            else
+                ++kept;
         }
+        return kept;
     }
 
     // delete_garbage (3.11): tp_clear breaks the cycles; reference counting frees the objects.

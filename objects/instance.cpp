@@ -34,6 +34,8 @@ void instance_dealloc(Object* self, Runtime& rt) {
     rt.collector().release(self, slots_body_size(n));
 }
 
+ObjectArray instance_referents(Object* self) { return {slots_of(self), instance_slot_count(self)}; }
+
 const std::array<std::string, kMaxSlots + 1> kNames = [] {
     std::array<std::string, kMaxSlots + 1> names;
     for (std::size_t i = 0; i <= kMaxSlots; ++i) names[i] = "slots" + std::to_string(i);
@@ -43,7 +45,8 @@ const std::array<std::string, kMaxSlots + 1> kNames = [] {
 const std::array<TypeInfo, kMaxSlots + 1> kSlotsTypes = [] {
     std::array<TypeInfo, kMaxSlots + 1> types{};
     for (std::size_t i = 0; i <= kMaxSlots; ++i)
-        types[i] = {kNames[i].c_str(), true, instance_size_of, instance_traverse, instance_clear, instance_dealloc};
+        types[i] = {kNames[i].c_str(), true,    instance_size_of,   instance_traverse, instance_clear,
+                    instance_dealloc,  UntrackWhen::kNever, nullptr, instance_referents};
     return types;
 }();
 

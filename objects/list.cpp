@@ -67,9 +67,15 @@ void list_resize(Runtime& rt, List* l, std::size_t new_size) {
     l->size = static_cast<std::intptr_t>(new_size);
 }
 
+ObjectArray list_referents(Object* self) {
+    List* l = as_list(self);
+    return {l->items, static_cast<std::size_t>(l->size)};
+}
+
 }  // namespace
 
-const TypeInfo kListType = {"list", true, list_size_of, list_traverse, list_clear, list_dealloc};
+const TypeInfo kListType = {"list",          true,    list_size_of, list_traverse, list_clear, list_dealloc,
+                            UntrackWhen::kNever, nullptr, list_referents};
 
 std::size_t list_capacity_for(std::size_t old_size, std::size_t new_size) {
     if (new_size == 0) return 0;

@@ -30,6 +30,14 @@ using VisitProc = void (*)(Object* referent, void* arg);
 // (CPython 3.11: tuples in every collection, dicts in full collections only).
 enum class UntrackWhen { kNever, kEveryCollection, kFullCollection };
 
+// A type whose references are one contiguous array of object pointers (null entries skipped)
+// exposes it, so a collector can walk the references inline instead of calling a visitor per
+// reference through traverse. It must list exactly what traverse visits.
+struct ObjectArray {
+    Object** items;
+    std::size_t count;
+};
+
 struct TypeInfo {
     const char* name;
     bool gc_capable;  // CPython's Py_TPFLAGS_HAVE_GC: carries a PyGC_Head under a cycle collector
@@ -40,6 +48,7 @@ struct TypeInfo {
     UntrackWhen untrack_when = UntrackWhen::kNever;
     // True when the object holds nothing that may be tracked (_PyTuple_MaybeUntrack's test).
     bool (*holds_no_trackable)(const Object* self, const Collector& gc) = nullptr;
+    ObjectArray (*referent_array)(Object* self) = nullptr;  // null: use traverse
 };
 
 struct Object {

@@ -55,10 +55,12 @@ bool tuple_holds_no_trackable(const Object* self, const Collector& gc) {
     return true;
 }
 
+ObjectArray tuple_referents(Object* self) { return {tuple_items(self), tuple_size(self)}; }
+
 }  // namespace
 
 const TypeInfo kTupleType = {"tuple",       true, tuple_size_of, tuple_traverse, tuple_clear, tuple_dealloc,
-                             UntrackWhen::kEveryCollection, tuple_holds_no_trackable};
+                             UntrackWhen::kEveryCollection, tuple_holds_no_trackable, tuple_referents};
 
 bool may_be_tracked(const Object* o, const Collector& gc) {
     return o->type->gc_capable && (o->type != &kTupleType || gc.is_tracked(o));

@@ -10,6 +10,7 @@ const std::vector<WorkloadEntry>& workload_registry() {
         growth_workload(),
         lru_workload(),
         temporaries_workload(),
+        objects_workload(),
     };
     return entries;
 }

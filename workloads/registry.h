@@ -19,5 +19,6 @@ WorkloadEntry records_workload();
 WorkloadEntry growth_workload();
 WorkloadEntry lru_workload();
 WorkloadEntry temporaries_workload();
+WorkloadEntry objects_workload();
 
 }  // namespace pmb
