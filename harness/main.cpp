@@ -182,6 +182,7 @@ int main(int argc, char** argv) {
     validate_cmd->add_option("--seed", validate.seed, "seed (default 0)");
     validate_cmd->add_option("--python", validate.python, "Python 3.11 interpreter (default: the system's)");
     validate_cmd->add_flag("--json", validate_json, "print the table as JSON");
+    validate_cmd->add_flag("--quick", validate.quick, "each workload's small-scale parameters");
 
     std::string stress_spec;
     StressOptions stress;

@@ -48,6 +48,7 @@ nlohmann::json validate_workloads(const ValidateOptions& o) {
     m.workloads = o.workloads;
     m.params = o.params;
     m.seed = o.seed;
+    m.quick = o.quick;
     nlohmann::json rows = nlohmann::json::array();
     for (const RunSpec& spec : expand_matrix(m)) {
         const nlohmann::json twin = run_twin(o, spec);

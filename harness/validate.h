@@ -19,6 +19,7 @@ struct ValidateOptions {
     std::vector<std::string> workloads;
     std::vector<std::string> params;  // key=value or workload.key=value
     std::uint64_t seed = 0;
+    bool quick = false;               // each workload's small-scale parameters
     double count_tolerance = 0.05;    // collections and collected
     double bytes_tolerance = 0.10;    // peak live bytes
     std::string python;               // interpreter; default: the one the build found

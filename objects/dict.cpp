@@ -229,28 +229,6 @@ bool dict_holds_no_trackable(const Object* self, const Collector& gc) {
     return true;
 }
 
-// dictiterobject: refcnt, type, di_dict, di_used, di_pos, di_result, len.
-struct DictIter {
-    Object ob;
-    Object* dict;
-    std::int64_t used, pos;
-    Object* result;
-    std::int64_t len;
-};
-static_assert(sizeof(DictIter) == 56, "dictiterobject is 56 bytes");
-
-std::size_t dictiter_size_of(const Object*) { return sizeof(DictIter); }
-void dictiter_traverse(Object* self, VisitProc visit, void* arg) {
-    if (Object* d = reinterpret_cast<DictIter*>(self)->dict) visit(d, arg);
-}
-void dictiter_dealloc(Object* self, Runtime& rt) {
-    rt.collector().untrack(self);
-    rt.xdecref(reinterpret_cast<DictIter*>(self)->dict);
-    rt.collector().release(self, sizeof(DictIter));
-}
-const TypeInfo kDictIterType = {"dict_keyiterator", true, dictiter_size_of, dictiter_traverse, nullptr,
-                                dictiter_dealloc};
-
 }  // namespace
 
 const TypeInfo kDictType = {"dict",       true, dict_size_of, dict_traverse, dict_tp_clear, dict_dealloc,
@@ -358,21 +336,6 @@ std::size_t dict_size(const Object* o) { return static_cast<std::size_t>(as_dict
 std::size_t dict_keys_bytes(const Object* o) {
     const KeysHeader* k = as_dict(o)->keys;
     return k == nullptr ? 0 : keys_bytes(k);
-}
-
-Object* dict_first_key_via_iterator(Runtime& rt, Object* d) {
-    Object* it = rt.collector().allocate(&kDictIterType, sizeof(DictIter));
-    auto* di = reinterpret_cast<DictIter*>(it);
-    Runtime::incref(d);
-    *di = {di->ob, d, as_dict(d)->used, 0, nullptr, as_dict(d)->used};
-    rt.collector().track(it);
-    Object* first = nullptr;
-    if (KeysHeader* k = as_dict(d)->keys) {
-        for (std::int64_t i = 0; i < k->nentries && first == nullptr; ++i) first = entry_key(k, i);
-    }
-    if (first != nullptr) Runtime::incref(first);
-    rt.decref(it);
-    return first;
 }
 
 void dict_for_each(Object* o, void (*fn)(Object*, Object*, void*), void* arg) {

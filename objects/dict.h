@@ -36,11 +36,6 @@ void dict_clear(Runtime& rt, Object* d);
 std::size_t dict_size(const Object* d);
 // Bytes of the current keys table (0 for the shared empty table), as sys.getsizeof counts them.
 std::size_t dict_keys_bytes(const Object* d);
-// next(iter(d)) as CPython 3.11 runs it: a GC-tracked key iterator (56-byte body, 72 with the GC
-// header) holding a reference to d is created, yields the first key and is freed. Returns a new
-// reference to the first key, or nullptr when d is empty.
-Object* dict_first_key_via_iterator(Runtime& rt, Object* d);
-
 // Calls fn(key, value, arg) for each entry in insertion order (borrowed references).
 void dict_for_each(Object* d, void (*fn)(Object* key, Object* value, void* arg), void* arg);
 

@@ -1,7 +1,11 @@
 #include "objects/str.h"
 
 #include <array>
+#include <cctype>
 #include <cstring>
+#include <string>
+
+#include "objects/list.h"
 
 namespace pmb {
 namespace {
@@ -96,6 +100,21 @@ Object* str_slice(Runtime& rt, const Object* s, std::size_t start, std::size_t s
         return same;
     }
     return str_new(rt, v.substr(start, stop - start));
+}
+
+Object* str_upper(Runtime& rt, const Object* s) {
+    std::string text(str_view(s));
+    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return str_new(rt, text);
+}
+
+Object* str_join(Runtime& rt, const Object* sep, Object* list) {
+    std::string text;
+    for (std::size_t i = 0, n = list_size(list); i < n; ++i) {
+        if (i != 0) text += str_view(sep);
+        text += str_view(list_get(list, i));
+    }
+    return str_new(rt, text);
 }
 
 std::uint64_t str_hash(const Object* s) {

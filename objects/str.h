@@ -25,6 +25,10 @@ Object* str_new(Runtime& rt, std::string_view text);
 Object* str_concat(Runtime& rt, const Object* a, const Object* b);
 // s[start:stop] (clamped)
 Object* str_slice(Runtime& rt, const Object* s, std::size_t start, std::size_t stop);
+// s.upper() (ASCII)
+Object* str_upper(Runtime& rt, const Object* s);
+// sep.join(list_of_str): one allocation of the exact size.
+Object* str_join(Runtime& rt, const Object* sep, Object* list);
 std::string_view str_view(const Object* s);
 std::size_t str_length(const Object* s);
 // The string's hash, computed once and cached in the object as CPython does.

@@ -7,11 +7,13 @@
 //     v = cache.pop(key, None)              # a hit moves to the end: pop, then reinsert
 //     if v is None: v = [key, key * 2]      # a miss builds a tracked 2-item list
 //     cache[key] = v
-//     if len(cache) > capacity: del cache[next(iter(cache))]   # evict the oldest
-// with CPython 3.11's allocations: the loop's int i and the product i * 7919 (transient), the key,
-// the value list and its int, len()'s result when above 256, and the GC-tracked key iterator of
-// every eviction. Deleted entries stay in the dict's table until it fills and is rebuilt, so the
-// big table is reallocated over and over, as a real dict-based LRU does.
+//     if len(cache) > capacity:               # evict what was accessed `capacity` accesses ago
+//         cache.pop(((i - capacity) * 7919) % key_space, None)
+// with CPython 3.11's allocations: the loop's int i and the products (transient), the key, the
+// value list and its int, len()'s result when above 256. Deleted entries stay in the dict's
+// table until it fills and is rebuilt, so the big table is reallocated over and over, as a real
+// dict-based cache does. (Evicting with next(iter(cache)) would rescan the deleted entries at the
+// front of the table on every eviction, quadratic in CPython as here.)
 #include "objects/dict.h"
 #include "objects/list.h"
 #include "objects/scalars.h"
@@ -53,9 +55,14 @@ public:
         const bool over = dict_size(cache_) > capacity_;
         rt.decref(length);
         if (over) {
-            Object* oldest = dict_first_key_via_iterator(rt, cache_);
-            dict_del(rt, cache_, oldest);
-            rt.decref(oldest);
+            const std::int64_t back = i - static_cast<std::int64_t>(capacity_);
+            Object* diff = int_from(rt, back);
+            Object* scaled = int_from(rt, back * 7919);
+            rt.decref(diff);
+            Object* victim = int_from(rt, ((back * 7919) % key_space_ + key_space_) % key_space_);
+            rt.decref(scaled);
+            dict_del(rt, cache_, victim);
+            rt.decref(victim);
         }
         rt.decref(key);
         rt.decref(ival);

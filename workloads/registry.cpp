@@ -11,6 +11,7 @@ const std::vector<WorkloadEntry>& workload_registry() {
         lru_workload(),
         temporaries_workload(),
         objects_workload(),
+        strings_workload(),
     };
     return entries;
 }

@@ -20,5 +20,6 @@ WorkloadEntry growth_workload();
 WorkloadEntry lru_workload();
 WorkloadEntry temporaries_workload();
 WorkloadEntry objects_workload();
+WorkloadEntry strings_workload();
 
 }  // namespace pmb
