@@ -73,6 +73,36 @@ TEST(CliEndToEnd, RunWritesOneSaneRecordPerProcess) {
     std::filesystem::remove(out);
 }
 
+// `pymembench run` accepts every workload with every allocator and collector.
+TEST(CliEndToEnd, QuickMatrixRunsEveryCombination) {
+    const std::string out = temp_path("quick.json");
+#ifdef PMB_SANITIZER_BUILD
+    // Preloading a malloc library is impossible under AddressSanitizer.
+    std::vector<std::string> args = {"run", "--quick", "--allocator", "system,pool,cpython", "--out", out};
+    const std::size_t allocators = 3;
+#else
+    std::vector<std::string> args = {"run", "--quick", "--out", out};
+    const std::size_t allocators = 6;
+#endif
+    ProcessOutcome p = pymembench(args);
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    nlohmann::json doc = read_results(out);
+    std::filesystem::remove(out);
+    EXPECT_EQ(doc["runs"].size(), allocators * 2 * 8);
+    std::set<std::string> combos;
+    for (const auto& run : doc["runs"]) {
+        EXPECT_EQ(run["status"], "ok") << run["allocator"] << "/" << run["collector"] << "/" << run["workload"];
+        combos.insert(run["allocator"].get<std::string>() + "/" + run["collector"].get<std::string>() + "/" +
+                      run["workload"].get<std::string>());
+        for (const char* key : {"collections", "collected"}) EXPECT_EQ(run["gc"][key].size(), 3u);
+        for (const char* key : {"p50", "p99", "max", "total"}) EXPECT_TRUE(run["gc"]["pause_ns"].contains(key));
+        if (run["collector"] == "gen") {
+            EXPECT_EQ(run["leaked_objects"], 0) << run["workload"];
+        }
+    }
+    EXPECT_EQ(combos.size(), allocators * 2 * 8);
+}
+
 TEST(CliEndToEnd, ListNamesEveryAxis) {
     ProcessOutcome p = pymembench({"list"});
     ASSERT_EQ(p.exit_code, 0);
