@@ -8,7 +8,9 @@
 // 5 % 272-512 B) drawn by xorshift, and every block gets a one-byte write, as in the anchor
 // figures of the project's reference notes.
 //
-// Usage: pmb_allocator_bench --allocator=SPEC [Google Benchmark flags]. A backend that needs its
+// Usage: pmb_allocator_bench --allocator=SPEC [--iterations=N] [Google Benchmark flags].
+// --iterations fixes every benchmark's iteration count (for instruction-counting tools such as
+// cachegrind, where time-based calibration would make the two sides do different work). A backend that needs its
 // library preloaded re-executes this program with LD_PRELOAD set, exactly as the harness does.
 // Each benchmark's `peak_rss_bytes` counter is the process's VmHWM when it ends, so run one
 // benchmark per process (scripts/bench-micro.sh does) for a per-benchmark peak RSS.
@@ -155,10 +157,13 @@ void ensure_preloaded(const AllocatorEntry& entry, const AllocatorSpec& spec, ch
 
 int main(int argc, char** argv) {
     std::string spec_text = "system";
+    std::int64_t iterations = 0;
     std::vector<char*> args;
     for (int i = 0; i < argc; ++i) {
         if (std::strncmp(argv[i], "--allocator=", 12) == 0)
             spec_text = argv[i] + 12;
+        else if (std::strncmp(argv[i], "--iterations=", 13) == 0)
+            iterations = std::atoll(argv[i] + 13);
         else
             args.push_back(argv[i]);
     }
@@ -179,11 +184,12 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("allocator", spec_text);
     benchmark::AddCustomContext("allocator_lib", g_allocator->identity().library);
     benchmark::AddCustomContext("allocator_version", g_allocator->identity().version);
-    benchmark::RegisterBenchmark("pair", BM_pair);
-    benchmark::RegisterBenchmark("lifo_1000", BM_lifo_1000);
-    benchmark::RegisterBenchmark("random_replace", BM_random_replace);
-    benchmark::RegisterBenchmark("call_path/table", BM_call_path_table);
-    benchmark::RegisterBenchmark("call_path/direct", BM_call_path_direct);
+    for (auto* b : {benchmark::RegisterBenchmark("pair", BM_pair),
+                    benchmark::RegisterBenchmark("lifo_1000", BM_lifo_1000),
+                    benchmark::RegisterBenchmark("random_replace", BM_random_replace),
+                    benchmark::RegisterBenchmark("call_path/table", BM_call_path_table),
+                    benchmark::RegisterBenchmark("call_path/direct", BM_call_path_direct)})
+        if (iterations > 0) b->Iterations(iterations);
     int n = static_cast<int>(args.size());
     benchmark::Initialize(&n, args.data());
     if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 2;
