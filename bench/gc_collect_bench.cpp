@@ -28,7 +28,7 @@ using namespace pmb;
 struct Machine {
     std::unique_ptr<Allocator> allocator = make_pool_allocator(PoolConfig{});
     Heap heap{allocator->ops()};
-    std::unique_ptr<Collector> collector = make_generational_collector(heap, GenerationalConfig{{0, 10, 10}, true});
+    std::unique_ptr<Collector> collector = make_generational_collector(heap, GenerationalConfig{{0, 10, 10}});
     Runtime rt{heap, *collector};  // threshold0 = 0: automatic collection off (gc.disable())
 };
 

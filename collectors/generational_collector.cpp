@@ -76,7 +76,7 @@ inline void for_each_referent(Object* op, Visit&& visit) {
 
 class GenerationalCollector final : public Collector {
 public:
-    GenerationalCollector(Heap& heap, const GenerationalConfig& config) : heap_(heap), config_(config) {
+    GenerationalCollector(Heap& heap, const GenerationalConfig& config) : heap_(heap) {
         for (int i = 0; i < kGenerations; ++i) {
             gc_list_init(&gens_[i].head);
             gens_[i].threshold = config.thresholds[static_cast<std::size_t>(i)];
@@ -315,7 +315,6 @@ private:
 
     const std::string name_ = "gen";
     Heap& heap_;
-    GenerationalConfig config_;
     Runtime* rt_ = nullptr;
     std::array<Generation, kGenerations> gens_;
     std::array<GenerationStats, kGenerations> stats_;

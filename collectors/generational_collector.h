@@ -33,7 +33,6 @@ namespace pmb {
 
 struct GenerationalConfig {
     std::array<std::int64_t, 3> thresholds = {700, 10, 10};  // gc.get_threshold()
-    bool record_pauses = true;
 };
 
 // Parses "threshold0=700:threshold1=10:threshold2=10" (any subset; empty = CPython's defaults).

@@ -16,7 +16,7 @@ namespace {
 struct DictFixture : ::testing::Test {
     CountingAllocator counting;
     Heap heap{counting.ops()};
-    std::unique_ptr<Collector> collector = make_generational_collector(heap, GenerationalConfig{{0, 10, 10}, true});
+    std::unique_ptr<Collector> collector = make_generational_collector(heap, GenerationalConfig{{0, 10, 10}});
     Runtime rt{heap, *collector};
 };
 
