@@ -22,7 +22,7 @@
 #include "harness/allocator_stress.h"
 #include "harness/matrix_runner.h"
 #include "harness/metadata.h"
-#include "harness/results_file.h"
+#include "results/results_file.h"
 #include "harness/single_run.h"
 #include "harness/validate.h"
 #include "workloads/registry.h"

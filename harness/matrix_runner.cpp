@@ -9,7 +9,7 @@
 
 #include "allocators/registry.h"
 #include "harness/metadata.h"
-#include "harness/results_file.h"
+#include "results/results_file.h"
 #include "harness/single_run.h"
 #include "workloads/registry.h"
 

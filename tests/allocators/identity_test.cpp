@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "harness/process_runner.h"
-#include "harness/results_file.h"
+#include "results/results_file.h"
 
 namespace pmb {
 namespace {

@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "harness/process_runner.h"
-#include "harness/results_file.h"
+#include "results/results_file.h"
 
 namespace pmb {
 namespace {
