@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,11 +28,20 @@
 
 namespace pmb {
 
+// One stop-the-world collection: when it started (harness clock, now_ns) and how long it took.
+struct GcPause {
+    std::uint64_t start_ns = 0;
+    std::uint64_t duration_ns = 0;
+};
+
 // What a collector reports at the end of a run.
 struct CollectorReport {
     std::uint64_t leaked_objects = 0;  // objects still allocated after the workload dropped its roots
     std::uint64_t leaked_bytes = 0;    // their bytes, GC headers included
     nlohmann::json gc = nlohmann::json::object();  // per-generation statistics and pauses, if any
+    // Every pause in order, complete (the JSON log in `gc` is capped for size): the input of
+    // minimum mutator utilization. 16 bytes per collection.
+    std::vector<GcPause> pauses;
 };
 
 class Collector {

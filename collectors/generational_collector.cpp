@@ -146,6 +146,7 @@ public:
     CollectorReport finish() override {
         CollectorReport report;
         report.gc = stats_json();
+        report.pauses = all_pauses_;
         // What a final full collection (gc.collect() at exit) reclaims was garbage not yet
         // collected, not a leak; what survives it is unreclaimable.
         if (rt_ != nullptr) rt_->clear_free_lists();
@@ -193,6 +194,7 @@ private:
         const std::size_t freed = collect_main(generation);
         const std::uint64_t elapsed = now_ns() - t0;
         pauses_.record(elapsed);
+        all_pauses_.push_back({t0, elapsed});
         if (pause_log_.size() < kPauseLogLimit) pause_log_.push_back({t0, elapsed, generation, freed});
     }
 
@@ -324,6 +326,7 @@ private:
     std::uint64_t live_objects_ = 0;
     LatencyHistogram pauses_;
     std::vector<PauseRecord> pause_log_;
+    std::vector<GcPause> all_pauses_;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "collectors/refcount_collector.h"
 
+#include "harness/latency_histogram.h"
+
 #include "objects/runtime.h"
 
 namespace pmb {
@@ -39,7 +41,10 @@ public:
         report.gc = {{"collections", {0, 0, 0}},
                      {"collected", {0, 0, 0}},
                      {"uncollectable", {0, 0, 0}},
-                     {"pause_ns", {{"count", 0}, {"p50", 0}, {"p99", 0}, {"max", 0}, {"total", 0}}}};
+                     {"pause_ns", LatencyHistogram().summary_json()},
+                     {"pause_histogram_ns", nlohmann::json::array()},
+                     {"pauses", nlohmann::json::array()}};
+        report.gc["pause_ns"]["total"] = 0;
         return report;
     }
 

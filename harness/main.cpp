@@ -22,9 +22,12 @@
 #include "harness/allocator_stress.h"
 #include "harness/matrix_runner.h"
 #include "harness/metadata.h"
-#include "results/results_file.h"
 #include "harness/single_run.h"
 #include "harness/validate.h"
+#include "results/merge_results.h"
+#include "results/results_csv.h"
+#include "results/results_file.h"
+#include "results/run_summaries.h"
 #include "workloads/registry.h"
 
 namespace {
@@ -70,21 +73,33 @@ int command_run(MatrixOptions options, const std::vector<std::string>& command_l
     }
     check_writable(options.out);
     options.worker_executable = self_executable();
-    const std::vector<RunSpec> specs = expand_matrix(options);
+    const std::vector<RunSpec> all_specs = expand_matrix(options);
+    const std::vector<RunSpec> specs = select_shard(all_specs, options.shard);
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
     nlohmann::json meta = collect_metadata(command_line, options.seed);
-    meta["matrix"] = {{"allocators", options.allocators}, {"collectors", options.collectors},
-                      {"workloads", options.workloads},   {"reps", options.reps},
-                      {"quick", options.quick},           {"timeout_s", options.limits.timeout_s},
-                      {"memory_limit_bytes", options.limits.memory_bytes}};
+    meta["matrix"] = {{"allocators", options.allocators},
+                      {"collectors", options.collectors},
+                      {"workloads", options.workloads},
+                      {"params", options.params},
+                      {"reps", options.reps},
+                      {"warmup", options.warmup},
+                      {"quick", options.quick},
+                      {"seed", options.seed},
+                      {"record_latency", options.record_latency},
+                      {"timeout_s", options.limits.timeout_s},
+                      {"memory_limit_bytes", options.limits.memory_bytes},
+                      {"runs_in_matrix", all_specs.size()}};
+    if (options.shard.count > 1)
+        meta["matrix"]["shard"] = {{"index", options.shard.index}, {"count", options.shard.count}};
     const nlohmann::json doc = run_matrix(options, specs, meta, g_stop);
+    if (!doc["summaries"].empty()) std::cout << summaries_table(doc["summaries"]);
     std::size_t failed = 0;
     for (const auto& run : doc["runs"]) failed += run["status"] != "ok";
-    std::fprintf(stderr, "pymembench: %zu runs (%zu failed) written to %s\n", doc["runs"].size(), failed,
-                 options.out.c_str());
+    std::fprintf(stderr, "pymembench: %zu runs (%zu failed) written to %s and %s\n", doc["runs"].size(), failed,
+                 options.out.c_str(), csv_path_for(options.out).c_str());
     if (g_stop) {
         std::fprintf(stderr, "pymembench: interrupted; the %zu finished runs are kept\n", doc["runs"].size());
         return 130;
@@ -110,6 +125,18 @@ int command_worker(const RunSpec& spec) {
         std::fprintf(stderr, "pymembench worker: %s\n", e.what());
         return 1;
     }
+}
+
+int command_merge(const std::vector<std::string>& inputs, const std::string& out) {
+    check_writable(out);
+    std::vector<std::pair<std::string, nlohmann::json>> files;
+    for (const std::string& path : inputs) files.emplace_back(path, read_results(path));
+    const nlohmann::json merged = merge_results(files);
+    write_file_atomic(out, merged.dump(1) + "\n");
+    write_file_atomic(csv_path_for(out), runs_csv(merged["runs"]));
+    std::fprintf(stderr, "pymembench: %zu runs from %zu files written to %s%s\n", merged["runs"].size(), files.size(),
+                 out.c_str(), merged["meta"]["complete"].get<bool>() ? "" : " (some shards are missing or unfinished)");
+    return 0;
 }
 
 std::map<std::string, std::string> parse_params(const std::vector<std::string>& kvs) {
@@ -152,7 +179,15 @@ int main(int argc, char** argv) {
     run->add_option("--reps,-r", matrix.reps, "repetitions per combination, each in a fresh process (default 3)")
         ->check(CLI::PositiveNumber);
     run->add_option("--seed", matrix.seed, "seed for every workload's random choices (default 0)");
-    run->add_flag("--quick", matrix.quick, "small scale, one repetition: a smoke test of the whole matrix");
+    run->add_flag("--quick", matrix.quick, "small scale, one repetition, no warm-up: a smoke test of the whole matrix");
+    matrix.warmup = 1;
+    run->add_option("--warmup", matrix.warmup,
+                    "unrecorded runs of each combination before its first repetition (default 1; 0 with --quick)")
+        ->check(CLI::NonNegativeNumber);
+    std::string shard_text;
+    run->add_option("--shard", shard_text, "run only shard I of N (I/N, 1 <= I <= N) of the matrix; see merge");
+    bool no_latency = false;
+    run->add_flag("--no-latency", no_latency, "do not time each op (only to measure what timing costs)");
     run->add_option("--out,-o", matrix.out, "results file (JSON; default results/latest.json)");
     run->add_option("--timeout", matrix.limits.timeout_s, "per-run time limit in seconds, 0 = none (default 600)")
         ->check(CLI::NonNegativeNumber);
@@ -169,11 +204,13 @@ int main(int argc, char** argv) {
     worker->add_option("--param", worker_params);
     worker->add_option("--seed", worker_spec.seed);
     worker->add_option("--rep", worker_spec.rep);
+    bool worker_no_latency = false;
+    worker->add_flag("--no-latency", worker_no_latency);
 
     const std::string first = argc > 1 ? argv[1] : "";
     if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker" &&
-        first != "stress-allocator" && first != "validate") {
-        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run, validate)\n", argv[1]);
+        first != "stress-allocator" && first != "validate" && first != "merge") {
+        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run, validate, merge)\n", argv[1]);
         return 2;
     }
     ValidateOptions validate;
@@ -187,6 +224,13 @@ int main(int argc, char** argv) {
     validate_cmd->add_option("--python", validate.python, "Python 3.11 interpreter (default: the system's)");
     validate_cmd->add_flag("--json", validate_json, "print the table as JSON");
     validate_cmd->add_flag("--quick", validate.quick, "each workload's small-scale parameters");
+
+    std::vector<std::string> merge_inputs;
+    std::string merge_out;
+    CLI::App* merge_cmd =
+        app.add_subcommand("merge", "join the shards of one matrix (run --shard I/N) into one results file");
+    merge_cmd->add_option("files", merge_inputs, "the shards' results files")->required();
+    merge_cmd->add_option("--out,-o", merge_out, "the merged results file (JSON; CSV beside it)")->required();
 
     std::string stress_spec;
     StressOptions stress;
@@ -211,6 +255,7 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("list")) return command_list();
         if (app.got_subcommand("worker")) {
             worker_spec.params = parse_params(worker_params);
+            worker_spec.record_latency = !worker_no_latency;
             return command_worker(worker_spec);
         }
         if (app.got_subcommand("validate")) {
@@ -230,7 +275,11 @@ int main(int argc, char** argv) {
             std::printf("%s: %s\n", allocator->identity().library.c_str(), failure.empty() ? "ok" : failure.c_str());
             return failure.empty() ? 0 : 1;
         }
+        if (app.got_subcommand("merge")) return command_merge(merge_inputs, merge_out);
         if (matrix.quick && run->count("--reps") == 0) matrix.reps = 1;
+        if (matrix.quick && run->count("--warmup") == 0) matrix.warmup = 0;
+        if (!shard_text.empty()) matrix.shard = parse_shard(shard_text);
+        matrix.record_latency = !no_latency;
         matrix.limits.memory_bytes = static_cast<std::size_t>(memory_limit_gib * (1 << 30));
         return command_run(matrix, command_line);
     } catch (const std::invalid_argument& e) {

@@ -5,12 +5,16 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 
 #include "allocators/registry.h"
 #include "harness/metadata.h"
-#include "results/results_file.h"
+#include "harness/progress_display.h"
 #include "harness/single_run.h"
+#include "results/results_csv.h"
+#include "results/results_file.h"
+#include "results/run_summaries.h"
 #include "workloads/registry.h"
 
 namespace pmb {
@@ -104,17 +108,42 @@ std::vector<RunSpec> expand_matrix(const MatrixOptions& options) {
     }
     std::vector<RunSpec> specs;
     for (int rep = 0; rep < options.reps; ++rep)
-        for (RunSpec spec : combos) {
+        for (std::size_t c = 0; c < combos.size(); ++c) {
+            RunSpec spec = combos[c];
             spec.rep = rep;
+            spec.record_latency = options.record_latency;
+            spec.combination = c;
+            spec.index = specs.size();
             specs.push_back(spec);
         }
     return specs;
 }
 
+Shard parse_shard(const std::string& text) {
+    const auto slash = text.find('/');
+    auto number = [&](const std::string& part) {
+        if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) return -1;
+        return std::stoi(part);
+    };
+    const int index = slash == std::string::npos ? -1 : number(text.substr(0, slash));
+    const int count = slash == std::string::npos ? -1 : number(text.substr(slash + 1));
+    if (index < 1 || count < 1 || index > count)
+        throw std::invalid_argument("--shard '" + text + "' is not of the form I/N with 1 <= I <= N (e.g. 2/4)");
+    return {index, count};
+}
+
+std::vector<RunSpec> select_shard(const std::vector<RunSpec>& specs, Shard shard) {
+    std::vector<RunSpec> out;
+    for (const RunSpec& spec : specs)
+        if (spec.combination % static_cast<std::size_t>(shard.count) == static_cast<std::size_t>(shard.index - 1))
+            out.push_back(spec);
+    return out;
+}
+
 nlohmann::json run_record(const RunSpec& spec, const ProcessOutcome& outcome) {
-    nlohmann::json run = {{"allocator", spec.allocator}, {"collector", spec.collector}, {"workload", spec.workload},
-                          {"params", spec.params},       {"seed", spec.seed},           {"rep", spec.rep},
-                          {"status", "ok"},              {"error", nullptr}};
+    nlohmann::json run = {{"index", spec.index},   {"allocator", spec.allocator}, {"collector", spec.collector},
+                          {"workload", spec.workload}, {"params", spec.params},       {"seed", spec.seed},
+                          {"rep", spec.rep},           {"status", "ok"},              {"error", nullptr}};
     run["process"] = {{"wall_s", outcome.wall_s},
                       {"user_s", static_cast<double>(outcome.usage.ru_utime.tv_sec) +
                                      static_cast<double>(outcome.usage.ru_utime.tv_usec) * 1e-6},
@@ -131,6 +160,8 @@ nlohmann::json run_record(const RunSpec& spec, const ProcessOutcome& outcome) {
     };
     if (!outcome.started) {
         fail("error", "could not start the worker process");
+    } else if (outcome.stopped) {
+        fail("interrupted", "stopped by an interrupt");
     } else if (outcome.timed_out) {
         fail("timeout", "exceeded the time limit");
     } else if (outcome.term_signal != 0) {
@@ -143,9 +174,15 @@ nlohmann::json run_record(const RunSpec& spec, const ProcessOutcome& outcome) {
     } else {
         try {
             nlohmann::json measured = nlohmann::json::parse(outcome.out);
-            for (auto& [key, value] : measured.items()) run[key] = value;
+            // "params" stays the combination's overrides (what identifies it, whether or not
+            // the run succeeded); the worker's complete parameter set is "resolved_params".
+            for (auto& [key, value] : measured.items()) run[key == "params" ? "resolved_params" : key] = value;
             // The kernel's high-water mark of the worker's own address space.
-            run["peak_rss_bytes"] = measured.value("vm_hwm_bytes", std::uint64_t{0});
+            const auto peak_rss = measured.value("vm_hwm_bytes", std::uint64_t{0});
+            const auto peak_live = measured.value("peak_live_bytes", std::uint64_t{0});
+            run["peak_rss_bytes"] = peak_rss;
+            run["memory_overhead"] = peak_live ? nlohmann::json(static_cast<double>(peak_rss) / static_cast<double>(peak_live))
+                                               : nlohmann::json(nullptr);
             run["minor_faults"] = outcome.usage.ru_minflt;
         } catch (const nlohmann::json::exception&) {
             fail("error", "worker printed no valid result");
@@ -157,32 +194,60 @@ nlohmann::json run_record(const RunSpec& spec, const ProcessOutcome& outcome) {
 nlohmann::json run_matrix(const MatrixOptions& options, const std::vector<RunSpec>& specs, const nlohmann::json& meta,
                           const std::atomic<bool>& stop) {
     nlohmann::json doc = {{"schema", kResultsSchema}, {"meta", meta}, {"runs", nlohmann::json::array()}};
-    const bool tty = isatty(STDERR_FILENO);
-    std::size_t done = 0;
-    for (const RunSpec& spec : specs) {
-        if (stop) break;
+    doc["meta"]["allocator_versions"] = nlohmann::json::object();
+    const std::string csv_path = options.out.empty() ? "" : csv_path_for(options.out);
+    auto save = [&] {
+        doc["summaries"] = summarize_runs(doc["runs"]);
+        if (options.out.empty()) return;
+        write_file_atomic(options.out, doc.dump(1) + "\n");
+        write_file_atomic(csv_path, runs_csv(doc["runs"]));
+    };
+    std::map<std::size_t, std::size_t> remaining;  // combination -> runs left, warm-ups included
+    for (const RunSpec& spec : specs) remaining[spec.combination] += 1 + (spec.rep == 0 ? options.warmup : 0);
+    std::size_t total = 0;
+    for (const auto& [c, n] : remaining) total += n;
+    ProgressDisplay progress(total, isatty(STDERR_FILENO) != 0);
+
+    // One worker process for `spec`; nullopt when the run was cut short by the interrupt.
+    auto run_one = [&](const RunSpec& spec, const std::string& label) -> std::optional<ProcessOutcome> {
         const AllocatorSpec aspec = parse_allocator_spec(spec.allocator);
         std::vector<std::string> env;
         const std::string preload = find_allocator(aspec.name)->preload(aspec.options);
         if (!preload.empty()) env.push_back("LD_PRELOAD=" + preload);
         std::vector<std::string> argv = {options.worker_executable};
         for (std::string& a : spec.worker_args()) argv.push_back(std::move(a));
-        std::fprintf(stderr, "%s[%zu/%zu] %s rep %d%s", tty ? "\r\033[K" : "", done + 1, specs.size(),
-                     spec.label().c_str(), spec.rep, tty ? "" : "\n");
-        ProcessOutcome outcome = run_process(argv, env, options.limits);
-        if (stop) break;  // the run was cut short by the interrupt: not a measurement
-        nlohmann::json run = run_record(spec, outcome);
-        if (run["status"] != "ok")
-            std::fprintf(stderr, "%s%s rep %d: %s: %s\n", tty ? "\n" : "", spec.label().c_str(), spec.rep,
-                         run["status"].get<std::string>().c_str(), run["error"].get<std::string>().c_str());
+        progress.begin(label, remaining);
+        ProcessOutcome outcome = run_process(argv, env, options.limits, &stop);
+        if (stop || outcome.stopped) return std::nullopt;
+        --remaining[spec.combination];
+        return outcome;
+    };
+
+    std::size_t done = 0;
+    for (const RunSpec& spec : specs) {
+        if (stop) break;
+        bool interrupted = false;
+        for (int w = 0; spec.rep == 0 && w < options.warmup && !interrupted; ++w) {
+            auto outcome = run_one(spec, spec.label() + " warm-up");
+            if (!outcome) interrupted = true;
+            else progress.end(spec.combination, outcome->wall_s);
+        }
+        if (interrupted) break;
+        auto outcome = run_one(spec, spec.label() + " rep " + std::to_string(spec.rep));
+        if (!outcome) break;  // an interrupted run is not a measurement
+        nlohmann::json run = run_record(spec, *outcome);
+        const bool ok = run["status"] == "ok";
+        progress.end(spec.combination, outcome->wall_s,
+                     ok ? "" : run["status"].get<std::string>() + ": " + run["error"].get<std::string>());
+        if (ok) doc["meta"]["allocator_versions"][run.value("allocator_lib", "")] = run.value("allocator_version", "");
         doc["runs"].push_back(std::move(run));
         ++done;
-        if (!options.out.empty()) write_file_atomic(options.out, doc.dump(1) + "\n");
+        save();
     }
-    if (tty) std::fprintf(stderr, "\n");
+    progress.finish();
     doc["meta"]["end_time"] = utc_timestamp();
     doc["meta"]["complete"] = done == specs.size();
-    if (!options.out.empty()) write_file_atomic(options.out, doc.dump(1) + "\n");
+    save();
     return doc;
 }
 

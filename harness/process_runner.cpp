@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -50,7 +52,7 @@ bool drain(int fd, std::string& into) {
 }  // namespace
 
 ProcessOutcome run_process(const std::vector<std::string>& argv_in, const std::vector<std::string>& extra_env,
-                           const ProcessLimits& limits) {
+                           const ProcessLimits& limits, const std::atomic<bool>* stop) {
     ProcessOutcome result;
     std::vector<std::string> argv_copy = argv_in;
     std::vector<std::string> env_copy = merged_environment(extra_env);
@@ -65,9 +67,12 @@ ProcessOutcome run_process(const std::vector<std::string>& argv_in, const std::v
         return result;
     }
     const std::uint64_t t0 = now_ns();
+    const pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         // Child: only async-signal-safe calls until execve.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);  // the parent died before prctl
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
         if (limits.memory_bytes != 0) {
@@ -95,7 +100,12 @@ ProcessOutcome run_process(const std::vector<std::string>& argv_in, const std::v
     std::string* sinks[2] = {&result.out, &result.err};
     int open_fds = 2;
     while (open_fds > 0) {
-        int wait_ms = -1;
+        if (stop != nullptr && *stop) {
+            result.stopped = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        int wait_ms = stop != nullptr ? 100 : -1;
         if (limits.timeout_s > 0) {
             const double left = limits.timeout_s - static_cast<double>(now_ns() - t0) * 1e-9;
             if (left <= 0) {
@@ -103,7 +113,8 @@ ProcessOutcome run_process(const std::vector<std::string>& argv_in, const std::v
                 kill(pid, SIGKILL);
                 break;
             }
-            wait_ms = static_cast<int>(left * 1000) + 1;
+            const int left_ms = static_cast<int>(left * 1000) + 1;
+            wait_ms = wait_ms < 0 ? left_ms : std::min(wait_ms, left_ms);
         }
         int n = poll(fds, 2, wait_ms);
         if (n < 0 && errno != EINTR) break;

@@ -3,10 +3,13 @@
 //
 // The child is started with fork + execve from a small parent, so its resources belong to it
 // alone; a child that outlives its time limit is killed with SIGKILL and reported as timed out.
+// A child never outlives its parent: it receives SIGKILL when the parent dies (PR_SET_PDEATHSIG),
+// and it is killed when the caller's `stop` flag becomes true (checked ten times a second).
 #pragma once
 
 #include <sys/resource.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,7 @@ struct ProcessLimits {
 struct ProcessOutcome {
     bool started = false;
     bool timed_out = false;
+    bool stopped = false;  // killed because `stop` became true
     int exit_code = -1;   // valid when the child exited normally
     int term_signal = 0;  // signal that ended it, or 0
     double wall_s = 0;
@@ -31,6 +35,6 @@ struct ProcessOutcome {
 // `argv[0]` is the executable's path; `extra_env` entries ("K=V") are added to the environment
 // (replacing a variable of the same name).
 ProcessOutcome run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
-                           const ProcessLimits& limits);
+                           const ProcessLimits& limits, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace pmb

@@ -6,6 +6,7 @@ std::vector<std::string> RunSpec::worker_args() const {
     std::vector<std::string> args = {"worker",      "--allocator", allocator,   "--collector", collector,
                                      "--workload",  workload,      "--seed",    std::to_string(seed),
                                      "--rep",       std::to_string(rep)};
+    if (!record_latency) args.push_back("--no-latency");
     for (const auto& [key, value] : params) {
         args.push_back("--param");
         args.push_back(key + "=" + value);

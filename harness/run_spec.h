@@ -18,6 +18,10 @@ struct RunSpec {
     std::map<std::string, std::string> params;  // parameter overrides for this workload
     std::uint64_t seed = 0;
     int rep = 0;
+    bool record_latency = true;  // off only to measure what recording costs
+    // Where the run sits in the whole (unsharded) matrix: its position, and its combination's.
+    std::size_t index = 0;
+    std::size_t combination = 0;
 
     // The worker subcommand's arguments that reproduce this run (after the program name).
     std::vector<std::string> worker_args() const;

@@ -8,6 +8,8 @@
 #include "collectors/registry.h"
 #include "harness/clock.h"
 #include "harness/latency_histogram.h"
+#include "harness/memory_timeline.h"
+#include "harness/mutator_utilization.h"
 #include "objects/heap.h"
 #include "objects/runtime.h"
 #include "workloads/registry.h"
@@ -79,12 +81,13 @@ nlohmann::json execute_run(const RunSpec& spec) {
     const AllocatorIdentity identity = allocator->identity();
     nlohmann::json out;
     LatencyHistogram latency;
+    MemoryTimeline timeline;
     {
         Heap heap(allocator->ops());
         std::unique_ptr<Collector> collector = centry.make(heap, coptions);
         CollectorReport report;
         std::uint64_t ops = 0;
-        double setup_s = 0, wall_s = 0;
+        std::uint64_t t_setup = 0, t_start = 0, t_end = 0;
         std::uint64_t allocs_before_ops = 0, allocs_after_ops = 0;
         nlohmann::json stats_at_end_of_ops;
         std::size_t live_at_end_of_ops = 0;
@@ -93,19 +96,32 @@ nlohmann::json execute_run(const RunSpec& spec) {
             Runtime rt(heap, *collector);
             std::unique_ptr<Workload> workload = wentry.make(params, spec.seed);
             ops = workload->ops();
-            const std::uint64_t t_setup = now_ns();
+            t_setup = now_ns();
+            timeline.sample(t_setup, heap.live_bytes());
             workload->setup(rt);
             std::uint64_t t_prev = now_ns();
-            setup_s = static_cast<double>(t_prev - t_setup) * 1e-9;
+            timeline.sample(t_prev, heap.live_bytes());
             allocs_before_ops = heap.allocations() + heap.reallocations();
-            const std::uint64_t t_start = t_prev;
-            for (std::uint64_t i = 0; i < ops; ++i) {
-                workload->step(rt, i);
-                const std::uint64_t t = now_ns();
-                latency.record(t - t_prev);
-                t_prev = t;
+            t_start = t_prev;
+            if (spec.record_latency) {
+                for (std::uint64_t i = 0; i < ops; ++i) {
+                    workload->step(rt, i);
+                    const std::uint64_t t = now_ns();
+                    latency.record(t - t_prev);
+                    timeline.maybe_sample(t, heap.live_bytes());
+                    t_prev = t;
+                }
+            } else {
+                // Only the clock reads the timeline needs, every 64 ops: the baseline against
+                // which recording's cost is measured.
+                for (std::uint64_t i = 0; i < ops; ++i) {
+                    workload->step(rt, i);
+                    if ((i & 63) == 63) timeline.maybe_sample(now_ns(), heap.live_bytes());
+                }
+                t_prev = now_ns();
             }
-            wall_s = static_cast<double>(t_prev - t_start) * 1e-9;
+            t_end = t_prev;
+            timeline.sample(t_end, heap.live_bytes());
             allocs_after_ops = heap.allocations() + heap.reallocations();
             // The allocator's own view while the workload still holds its live set: evidence that
             // the workload's bytes really went to this allocator.
@@ -115,17 +131,28 @@ nlohmann::json execute_run(const RunSpec& spec) {
             counters = workload->counters();
             report = collector->finish();
         }
+        timeline.sample(now_ns(), heap.live_bytes());
+        const double wall_s = static_cast<double>(t_end - t_start) * 1e-9;
         const std::uint64_t allocs = allocs_after_ops - allocs_before_ops;
+        // MMU over setup and ops: the span in which the workload's program runs.
+        nlohmann::json mmu = nlohmann::json::object();
+        for (const auto& [label, window] : {std::pair{"1ms", 1'000'000ull}, {"10ms", 10'000'000ull},
+                                            {"100ms", 100'000'000ull}}) {
+            const auto value = minimum_mutator_utilization(report.pauses, t_setup, t_end, window);
+            mmu[label] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+        }
+        report.gc["mmu"] = mmu;
         out = {
             {"params", params.values()},
             {"wall_s", wall_s},
-            {"setup_s", setup_s},
+            {"setup_s", static_cast<double>(t_start - t_setup) * 1e-9},
             {"ops", ops},
             {"ops_per_s", wall_s > 0 ? static_cast<double>(ops) / wall_s : 0.0},
             {"allocs", allocs},
             {"allocs_per_s", wall_s > 0 ? static_cast<double>(allocs) / wall_s : 0.0},
             {"allocs_total", heap.allocations() + heap.reallocations()},
             {"frees_total", heap.releases()},
+            {"latency_recorded", spec.record_latency},
             {"latency_ns", latency.summary_json()},
             {"latency_histogram_ns", latency.buckets_json()},
             {"peak_live_bytes", heap.peak_live_bytes()},
@@ -138,6 +165,7 @@ nlohmann::json execute_run(const RunSpec& spec) {
             {"allocator_stats_at_end_of_ops", stats_at_end_of_ops},
             {"counters", counters},
         };
+        out["memory_timeline"] = timeline.to_json(t_setup);
     }
     out["allocator_stats_at_exit"] = allocator->stats();
     out["vm_hwm_bytes"] = process_peak_rss_bytes();

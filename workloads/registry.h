@@ -9,7 +9,9 @@
 
 namespace pmb {
 
+// The workloads a user runs: listed, in the default matrix, each with a Python twin.
 const std::vector<WorkloadEntry>& workload_registry();
+// Those, plus test-only workloads (found by name, never listed).
 const WorkloadEntry* find_workload(const std::string& name);
 
 // One function per workload file.
@@ -21,5 +23,6 @@ WorkloadEntry lru_workload();
 WorkloadEntry temporaries_workload();
 WorkloadEntry objects_workload();
 WorkloadEntry strings_workload();
+WorkloadEntry faulty_workload();  // test-only
 
 }  // namespace pmb

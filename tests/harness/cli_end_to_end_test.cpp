@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -63,12 +64,53 @@ TEST(CliEndToEnd, RunWritesOneSaneRecordPerProcess) {
         EXPECT_GE(run["peak_live_bytes"].get<std::uint64_t>(), 4095u * 40u);
         EXPECT_GT(run["peak_rss_bytes"].get<std::uint64_t>(), run["peak_live_bytes"].get<std::uint64_t>());
         EXPECT_EQ(run["leaked_objects"], 0);
-        EXPECT_EQ(run["params"]["trees"], 2000);
+        EXPECT_EQ(run["resolved_params"]["trees"], 2000);
+        EXPECT_EQ(run["params"]["trees"], "2000");  // the combination's overrides, as given
+        EXPECT_NEAR(run["memory_overhead"].get<double>(),
+                    run["peak_rss_bytes"].get<double>() / run["peak_live_bytes"].get<double>(), 1e-9);
+        // The timeline: bounded, ordered, and it saw the live set the run reports as its peak.
+        const auto& timeline = run["memory_timeline"];
+        ASSERT_GE(timeline["t_ns"].size(), 4u);
+        EXPECT_LE(timeline["t_ns"].size(), 512u);
+        EXPECT_EQ(timeline["rss_bytes"].size(), timeline["t_ns"].size());
+        std::uint64_t max_live = 0;
+        for (std::size_t i = 0; i < timeline["t_ns"].size(); ++i) {
+            if (i > 0) {
+                EXPECT_LE(timeline["t_ns"][i - 1], timeline["t_ns"][i]);
+            }
+            EXPECT_GT(timeline["rss_bytes"][i].get<std::uint64_t>(), 0u);
+            max_live = std::max(max_live, timeline["live_bytes"][i].get<std::uint64_t>());
+        }
+        EXPECT_LE(max_live, run["peak_live_bytes"].get<std::uint64_t>());
+        EXPECT_GE(max_live, 4095u * 40u);
+        EXPECT_EQ(run["gc"]["mmu"]["1ms"], 1.0);  // rc never pauses
         ops_counts.insert(run["ops"].get<std::uint64_t>());
         alloc_counts.insert(run["allocs"].get<std::uint64_t>());
     }
     EXPECT_EQ(allocators, (std::set<std::string>{"system", "pool"}));
     EXPECT_EQ(alloc_counts.size(), 1u) << "the same seed must allocate the same on every allocator";
+    // Summaries: one per combination, over its two repetitions.
+    ASSERT_EQ(doc["summaries"].size(), 2u);
+    for (const auto& s : doc["summaries"]) {
+        EXPECT_EQ(s["runs"], 2);
+        EXPECT_EQ(s["failed"], 0);
+        const auto& ops = s["metrics"]["ops_per_s"];
+        EXPECT_EQ(ops["n"], 2);
+        EXPECT_LE(ops["min"].get<double>(), ops["median"].get<double>());
+        EXPECT_GE(ops["cv"].get<double>(), 0.0);
+    }
+    // The CSV beside it: a header and one row per run, every row as wide as the header.
+    std::ifstream csv(out.substr(0, out.size() - 5) + ".csv");
+    std::string header, row;
+    ASSERT_TRUE(std::getline(csv, header));
+    std::size_t rows = 0;
+    while (std::getline(csv, row)) {
+        ++rows;
+        EXPECT_EQ(std::count(row.begin(), row.end(), ','), std::count(header.begin(), header.end(), ',')) << row;
+        EXPECT_NE(row.find(",ok,"), std::string::npos) << row;
+    }
+    EXPECT_EQ(rows, 4u);
+    std::filesystem::remove(out.substr(0, out.size() - 5) + ".csv");
     // Each run is its own process: the worker processes differ from this one and from each other.
     std::filesystem::remove(out);
 }
@@ -88,6 +130,7 @@ TEST(CliEndToEnd, QuickMatrixRunsEveryCombination) {
     ASSERT_EQ(p.exit_code, 0) << p.err;
     nlohmann::json doc = read_results(out);
     std::filesystem::remove(out);
+    std::filesystem::remove(out.substr(0, out.size() - 5) + ".csv");
     EXPECT_EQ(doc["runs"].size(), allocators * 2 * 8);
     std::set<std::string> combos;
     for (const auto& run : doc["runs"]) {

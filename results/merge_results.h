@@ -1,0 +1,23 @@
+// Joining the shards of one matrix (`pymembench run --shard I/N`, run on different machines or
+// CI jobs) into one results file.
+//
+// Shards are compatible when they share the schema, the build (compiler, flags, build type,
+// version, git commit and dirty flag) and the matrix (everything but the shard), and are distinct
+// shards of the same count. The merged file holds every run in the order of the unsharded matrix
+// (by its "index"), summaries recomputed, and per shard its host and times under meta.shards;
+// meta.complete says whether every shard is present and finished.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pmb {
+
+// `files` are (name, parsed document) pairs. Throws std::invalid_argument with a one-line reason
+// naming the file(s) at fault when they cannot be merged.
+nlohmann::json merge_results(const std::vector<std::pair<std::string, nlohmann::json>>& files);
+
+}  // namespace pmb

@@ -1,0 +1,55 @@
+// Sample statistics for benchmark repetitions: a per-combination summary (median, spread and a
+// confidence interval of the median) and a two-sample Mann-Whitney U test for regression checks.
+//
+// Conventions:
+// - The median of an even-sized sample is the mean of the two middle values (no interpolation
+//   scheme beyond that; no other quantiles are computed).
+// - stddev is the sample standard deviation (divisor n - 1), 0 for a single value; cv is
+//   stddev / mean (so it takes the sign of the mean), 0 when the mean is 0. The mean is computed
+//   relative to the minimum, so identical values give exactly that value, stddev 0 and cv 0.
+// - The confidence interval of the median is the distribution-free order-statistic interval
+//   [x(j), x(n-j+1)] of the sorted sample x(1) <= ... <= x(n), with the largest j whose coverage
+//   P(j <= Binomial(n, 1/2) <= n-j) is >= 0.95, i.e. the narrowest such interval. Below n = 6 no
+//   interval reaches 0.95, so it is [min, max] with its actual coverage 1 - 2^(1-n) (0.9375 at
+//   n = 5, 0 at n = 1). ci_level is the exact coverage of the reported interval; the binomial
+//   tail is summed in log space, so any n is safe.
+// - mann_whitney_u reproduces scipy.stats.mannwhitneyu(a, b, alternative="two-sided",
+//   method="auto") (scipy 1.10): the exact null distribution of U when min(len(a), len(b)) <= 8
+//   and the pooled sample has no ties; otherwise the normal approximation with the tie-corrected
+//   variance and a 0.5 continuity correction. u is the statistic of `a` (scipy's U1, average ranks
+//   for ties); p is clipped to [0, 1].
+//
+// Invariants: min <= ci_low <= median <= ci_high <= max, min <= mean <= max, 0 <= ci_level < 1.
+// Every function throws std::invalid_argument on an empty sample or a NaN (summaries also reject
+// infinities), and never reads or writes shared state, so all are safe to call concurrently.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pmb {
+
+struct SampleSummary {
+    std::size_t n = 0;
+    double median = 0, min = 0, max = 0, mean = 0;
+    double stddev = 0;               // sample standard deviation (n - 1); 0 when n == 1
+    double cv = 0;                   // stddev / mean; 0 when mean == 0
+    double ci_low = 0, ci_high = 0;  // distribution-free confidence interval of the median
+    double ci_level = 0;             // its actual coverage (>= 0.95 when n >= 6; lower below)
+};
+
+SampleSummary summarize(std::vector<double> samples);
+double median(std::vector<double> samples);
+// {"n","median","min","max","mean","stddev","cv","ci95_low","ci95_high","ci_level"}
+nlohmann::json to_json(const SampleSummary& summary);
+
+struct MannWhitneyResult {
+    double u = 0;        // U statistic of `a`: pairs (a_i, b_j) with a_i > b_j, ties counting 1/2
+    double p_value = 1;  // two-sided
+    bool exact = false;  // exact null distribution (true) or normal approximation
+};
+MannWhitneyResult mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace pmb
