@@ -45,18 +45,30 @@ std::uint64_t LatencyHistogram::percentile(double p) const {
     return max_;
 }
 
-nlohmann::json LatencyHistogram::summary_json() const {
-    return {{"count", total_},          {"min", min()},
-            {"mean", mean()},           {"p50", percentile(50)},
-            {"p90", percentile(90)},    {"p99", percentile(99)},
-            {"p999", percentile(99.9)}, {"p9999", percentile(99.99)},
-            {"max", max_}};
+namespace {
+
+std::uint64_t scaled(std::uint64_t value, double unit) {
+    return unit == 1.0 ? value : static_cast<std::uint64_t>(std::llround(static_cast<double>(value) * unit));
 }
 
-nlohmann::json LatencyHistogram::buckets_json() const {
+}  // namespace
+
+nlohmann::json LatencyHistogram::summary_json(double unit) const {
+    return {{"count", total_},
+            {"min", scaled(min(), unit)},
+            {"mean", mean() * unit},
+            {"p50", scaled(percentile(50), unit)},
+            {"p90", scaled(percentile(90), unit)},
+            {"p99", scaled(percentile(99), unit)},
+            {"p999", scaled(percentile(99.9), unit)},
+            {"p9999", scaled(percentile(99.99), unit)},
+            {"max", scaled(max_, unit)}};
+}
+
+nlohmann::json LatencyHistogram::buckets_json(double unit) const {
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t i = 0; i < kBucketCount; ++i)
-        if (counts_[i] != 0) rows.push_back({lower_bound_of(i), upper_bound_of(i), counts_[i]});
+        if (counts_[i] != 0) rows.push_back({scaled(lower_bound_of(i), unit), scaled(upper_bound_of(i), unit), counts_[i]});
     return rows;
 }
 

@@ -1,4 +1,5 @@
-// LatencyHistogram: HdrHistogram-style log-linear recording of durations in nanoseconds.
+// LatencyHistogram: HdrHistogram-style log-linear recording of durations (nanoseconds, or clock
+// ticks converted when reported).
 //
 // Values below 2^kLinearBits are counted exactly. Above, each power-of-two range [2^e, 2^(e+1))
 // is split into kSubBuckets equal sub-buckets, like a float's mantissa under its exponent, so a
@@ -46,9 +47,11 @@ public:
     std::uint64_t percentile(double p) const;
 
     // {"count","min","mean","p50","p90","p99","p999","p9999","max"} plus, with buckets, the
-    // non-empty buckets as [lower bound, upper bound, count] rows for plotting.
-    nlohmann::json summary_json() const;
-    nlohmann::json buckets_json() const;
+    // non-empty buckets as [lower bound, upper bound, count] rows for plotting. `unit` converts
+    // what was recorded into the reported unit (e.g. ns per clock tick when ticks were recorded):
+    // scaling keeps every relative error, so a histogram of raw ticks is converted only here.
+    nlohmann::json summary_json(double unit = 1.0) const;
+    nlohmann::json buckets_json(double unit = 1.0) const;
 
     static std::size_t index_of(std::uint64_t value) {
         if (value < (std::uint64_t{1} << kLinearBits)) return static_cast<std::size_t>(value);

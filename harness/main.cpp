@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <new>
+#include <set>
 #include <stdexcept>
 
 #include <CLI/CLI.hpp>
@@ -132,6 +133,11 @@ int command_merge(const std::vector<std::string>& inputs, const std::string& out
     std::vector<std::pair<std::string, nlohmann::json>> files;
     for (const std::string& path : inputs) files.emplace_back(path, read_results(path));
     const nlohmann::json merged = merge_results(files);
+    std::set<std::string> cpus;
+    for (const auto& shard : merged["meta"]["shards"]) cpus.insert(shard["host"].value("cpu_model", "unknown"));
+    if (cpus.size() > 1)
+        std::fprintf(stderr, "pymembench: note: the shards ran on %zu different CPU models; figures across shards "
+                     "compare machines too\n", cpus.size());
     write_file_atomic(out, merged.dump(1) + "\n");
     write_file_atomic(csv_path_for(out), runs_csv(merged["runs"]));
     std::fprintf(stderr, "pymembench: %zu runs from %zu files written to %s%s\n", merged["runs"].size(), files.size(),

@@ -160,8 +160,6 @@ nlohmann::json run_record(const RunSpec& spec, const ProcessOutcome& outcome) {
     };
     if (!outcome.started) {
         fail("error", "could not start the worker process");
-    } else if (outcome.stopped) {
-        fail("interrupted", "stopped by an interrupt");
     } else if (outcome.timed_out) {
         fail("timeout", "exceeded the time limit");
     } else if (outcome.term_signal != 0) {

@@ -31,6 +31,8 @@ public:
     // Takes a sample now, due or not (phase boundaries).
     void sample(std::uint64_t now_ns, std::size_t live_bytes);
 
+    // When the next sample is due (harness clock).
+    std::uint64_t next_sample_ns() const { return next_sample_ns_; }
     std::size_t size() const { return t_ns_.size(); }
     std::uint64_t interval_ns() const { return interval_ns_; }
     // The process's resident set size now, in bytes (0 if /proc is unreadable).

@@ -10,6 +10,7 @@
 #include "harness/latency_histogram.h"
 #include "harness/memory_timeline.h"
 #include "harness/mutator_utilization.h"
+#include "harness/op_clock.h"
 #include "objects/heap.h"
 #include "objects/runtime.h"
 #include "workloads/registry.h"
@@ -82,12 +83,15 @@ nlohmann::json execute_run(const RunSpec& spec) {
     nlohmann::json out;
     LatencyHistogram latency;
     MemoryTimeline timeline;
+    const OpClock clock;  // calibrated before anything is timed
     {
         Heap heap(allocator->ops());
         std::unique_ptr<Collector> collector = centry.make(heap, coptions);
         CollectorReport report;
         std::uint64_t ops = 0;
         std::uint64_t t_setup = 0, t_start = 0, t_end = 0;
+        std::string latency_clock = "none";
+        std::uint64_t vm_hwm = 0;
         std::uint64_t allocs_before_ops = 0, allocs_after_ops = 0;
         nlohmann::json stats_at_end_of_ops;
         std::size_t live_at_end_of_ops = 0;
@@ -104,13 +108,24 @@ nlohmann::json execute_run(const RunSpec& spec) {
             allocs_before_ops = heap.allocations() + heap.reallocations();
             t_start = t_prev;
             if (spec.record_latency) {
+                // The timeline's deadline is kept in ticks, so an op costs one clock read, one
+                // conversion and one comparison beyond its own work.
+                const std::uint64_t ticks_start = clock.ticks();
+                auto deadline = [&] { return ticks_start + clock.from_ns(timeline.next_sample_ns() - t_start); };
+                std::uint64_t ticks_prev = ticks_start, next_sample_ticks = deadline();
                 for (std::uint64_t i = 0; i < ops; ++i) {
                     workload->step(rt, i);
-                    const std::uint64_t t = now_ns();
-                    latency.record(t - t_prev);
-                    timeline.maybe_sample(t, heap.live_bytes());
-                    t_prev = t;
+                    const std::uint64_t ticks = clock.ticks();
+                    latency.record(ticks - ticks_prev);  // in ticks: converted once, at the end
+                    ticks_prev = ticks;
+                    if (ticks >= next_sample_ticks) {
+                        timeline.sample(t_start + clock.to_ns(ticks - ticks_start), heap.live_bytes());
+                        next_sample_ticks = deadline();
+                        ticks_prev = clock.ticks();  // the sample's cost is not the next op's
+                    }
                 }
+                t_prev = now_ns();
+                latency_clock = clock.name();
             } else {
                 // Only the clock reads the timeline needs, every 64 ops: the baseline against
                 // which recording's cost is measured.
@@ -129,6 +144,8 @@ nlohmann::json execute_run(const RunSpec& spec) {
             stats_at_end_of_ops = allocator->stats();
             workload->teardown(rt);
             counters = workload->counters();
+            // The run's peak, read before the results are built: building them is not the run.
+            vm_hwm = process_peak_rss_bytes();
             report = collector->finish();
         }
         timeline.sample(now_ns(), heap.live_bytes());
@@ -142,6 +159,8 @@ nlohmann::json execute_run(const RunSpec& spec) {
             mmu[label] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
         }
         report.gc["mmu"] = mmu;
+        // Pause start times relative to the start of setup, the origin of the memory timeline.
+        for (nlohmann::json& pause : report.gc["pauses"]) pause[0] = pause[0].get<std::uint64_t>() - t_setup;
         out = {
             {"params", params.values()},
             {"wall_s", wall_s},
@@ -153,8 +172,9 @@ nlohmann::json execute_run(const RunSpec& spec) {
             {"allocs_total", heap.allocations() + heap.reallocations()},
             {"frees_total", heap.releases()},
             {"latency_recorded", spec.record_latency},
-            {"latency_ns", latency.summary_json()},
-            {"latency_histogram_ns", latency.buckets_json()},
+            {"latency_clock", latency_clock},
+            {"latency_ns", latency.summary_json(clock.ns_per_tick())},
+            {"latency_histogram_ns", latency.buckets_json(clock.ns_per_tick())},
             {"peak_live_bytes", heap.peak_live_bytes()},
             {"live_bytes_at_end_of_ops", live_at_end_of_ops},
             {"leaked_objects", report.leaked_objects},
@@ -166,9 +186,9 @@ nlohmann::json execute_run(const RunSpec& spec) {
             {"counters", counters},
         };
         out["memory_timeline"] = timeline.to_json(t_setup);
+        out["vm_hwm_bytes"] = vm_hwm;
     }
     out["allocator_stats_at_exit"] = allocator->stats();
-    out["vm_hwm_bytes"] = process_peak_rss_bytes();
     return out;
 }
 

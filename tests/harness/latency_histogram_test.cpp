@@ -67,5 +67,24 @@ TEST(LatencyHistogram, AddingHistogramsEqualsRecordingBoth) {
     EXPECT_EQ(a.buckets_json(), both.buckets_json());
 }
 
+// A histogram of clock ticks reports nanoseconds by scaling: every figure is the tick figure
+// times the unit, so the relative error bound carries over unchanged.
+TEST(LatencyHistogram, ReportsInAnotherUnitByScaling) {
+    LatencyHistogram ticks;
+    for (std::uint64_t v = 1; v <= 100000; v += 7) ticks.record(v);
+    const double ns_per_tick = 0.476;
+    const nlohmann::json raw = ticks.summary_json(), ns = ticks.summary_json(ns_per_tick);
+    for (const char* key : {"min", "p50", "p90", "p99", "p999", "p9999", "max"})
+        EXPECT_EQ(ns[key].get<std::uint64_t>(), std::llround(raw[key].get<double>() * ns_per_tick)) << key;
+    EXPECT_DOUBLE_EQ(ns["mean"].get<double>(), raw["mean"].get<double>() * ns_per_tick);
+    EXPECT_EQ(ns["count"], raw["count"]);
+    const nlohmann::json rows = ticks.buckets_json(ns_per_tick), raw_rows = ticks.buckets_json();
+    ASSERT_EQ(rows.size(), raw_rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_EQ(rows[i][0].get<std::uint64_t>(), std::llround(raw_rows[i][0].get<double>() * ns_per_tick));
+        EXPECT_EQ(rows[i][2], raw_rows[i][2]);
+    }
+}
+
 }  // namespace
 }  // namespace pmb
