@@ -6,6 +6,7 @@
 
 #include "allocators/cpython_allocator.h"
 #include "allocators/pool/pool_allocator.h"
+#include "allocators/slow_allocator.h"
 #include "allocators/system_allocator.h"
 
 namespace pmb {
@@ -35,6 +36,13 @@ AllocatorEntry preloaded(const std::string& name, const std::string& description
             },
             [name](const std::string& options) { reject_options(name, options); },
             [library_path](const std::string&) { return library_path; }};
+}
+
+const AllocatorEntry& find_allocator_or_throw(const std::string& name) {
+    if (const AllocatorEntry* e = find_allocator(name)) return *e;
+    std::string accepted;
+    for (const AllocatorEntry& e : allocator_registry()) accepted += (accepted.empty() ? "" : ", ") + e.name;
+    throw std::invalid_argument("unknown allocator '" + name + "' (accepted: " + accepted + ")");
 }
 
 void check_preload_path(const std::string& path) {
@@ -77,6 +85,20 @@ const std::vector<AllocatorEntry>& allocator_registry() {
         preloaded("mimalloc", "Microsoft's mimalloc", PMB_MIMALLOC_LIBRARY, "libmimalloc"),
         preloaded("jemalloc", "jemalloc", PMB_JEMALLOC_LIBRARY, "libjemalloc"),
         preloaded("tcmalloc", "gperftools' tcmalloc (minimal)", PMB_TCMALLOC_LIBRARY, "libtcmalloc"),
+        {"slow", "any backend plus a fixed cost per call, for validating regression checks: slow:ns=40:pool",
+         [](const std::string& options) {
+             const SlowSpec slow = parse_slow_spec(options);
+             const AllocatorSpec base = parse_allocator_spec(slow.base);
+             return make_slow_allocator(slow.ns, find_allocator_or_throw(base.name).make(base.options));
+         },
+         [](const std::string& options) {
+             const AllocatorSpec base = parse_allocator_spec(parse_slow_spec(options).base);
+             find_allocator_or_throw(base.name).check(base.options);
+         },
+         [](const std::string& options) {
+             const AllocatorSpec base = parse_allocator_spec(parse_slow_spec(options).base);
+             return find_allocator_or_throw(base.name).preload(base.options);
+         }},
         {"preload", "any malloc library: preload:/path/to/libfoo.so, started with LD_PRELOAD",
          [](const std::string& path) {
              check_preload_path(path);

@@ -1,8 +1,14 @@
-"""What timing every op costs: each workload run by the worker with per-op latency recording on and
-off, one fresh process per run, as adjacent pairs in alternating order (so slow drift of a shared
-machine falls on both halves of a pair). Per workload it prints the median throughput of each, the
-overhead as the median of the pairs' 1 - on/off, and a distribution-free 95 % confidence interval
-of that median; overall, the median over workloads.
+"""What timing every op costs, per workload.
+
+Measured inside each run (`pymembench worker --latency-alternate`): pairs of 256-op blocks, one
+with per-op latency recorded and one without, in a random order per pair, each block timed as a
+whole, so the drift of a shared machine falls on both halves of every pair. A run reports the
+on-blocks' total time over the off-blocks'. Because the workload and the draw are deterministic,
+the two sets of blocks do different work; the next run swaps them (`--rep` parity), and the
+geometric mean of the two runs' ratios cancels the imbalance, leaving 1 + overhead. ROUNDS such
+pairs of runs per workload give a median and a distribution-free 95 % confidence interval.
+(`pymembench run --no-latency` against a normal run is the same comparison across processes; on
+a shared machine its noise is several times larger.)
 
     /usr/bin/python3 bench/recording_overhead.py PYMEMBENCH [ROUNDS] [ALLOCATOR] [COLLECTOR]
 """
@@ -13,12 +19,11 @@ import subprocess
 import sys
 
 
-def throughput(binary, allocator, collector, workload, record):
-    args = [binary, "worker", "--allocator", allocator, "--collector", collector, "--workload", workload]
-    if not record:
-        args.append("--no-latency")
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    return json.loads(out)["ops_per_s"]
+def on_off_ratio(binary, allocator, collector, workload, polarity):
+    args = [binary, "worker", "--allocator", allocator, "--collector", collector, "--workload", workload,
+            "--latency-alternate", "--rep", str(polarity)]
+    out = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+    return out["recording_overhead"]["on_off_ratio"], out["ops_per_s"] and out["wall_s"] / out["ops"]
 
 
 def median_interval(values):
@@ -26,11 +31,21 @@ def median_interval(values):
     xs, n = sorted(values), len(values)
     best = (xs[0], xs[-1])
     for j in range(1, n // 2 + 1):
-        coverage = sum(math.comb(n, i) for i in range(j, n - j + 1)) / 2 ** n
-        if coverage < 0.95:
+        if sum(math.comb(n, i) for i in range(j, n - j + 1)) / 2 ** n < 0.95:
             break
         best = (xs[j - 1], xs[n - j])
     return best
+
+
+def workloads_of(binary):
+    listing = subprocess.run([binary, "list"], check=True, capture_output=True, text=True).stdout
+    section, names = None, []
+    for line in listing.splitlines():
+        if not line.startswith(" "):
+            section = line.rstrip(":")
+        elif section == "workloads" and not line.startswith("    "):
+            names.append(line.split()[0])
+    return names
 
 
 def main():
@@ -38,32 +53,21 @@ def main():
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     allocator = sys.argv[3] if len(sys.argv) > 3 else "pool"
     collector = sys.argv[4] if len(sys.argv) > 4 else "gen"
-    listing = subprocess.run([binary, "list"], check=True, capture_output=True, text=True).stdout
-    section, workloads = None, []
-    for line in listing.splitlines():
-        if not line.startswith(" "):
-            section = line.rstrip(":")
-        elif section == "workloads" and not line.startswith("    "):
-            workloads.append(line.split()[0])
-    print("recording overhead, %s/%s, %d alternating rounds per workload" % (allocator, collector, rounds))
-    print("%-12s %12s %12s %10s %18s" % ("workload", "ops/s on", "ops/s off", "overhead", "95% CI"))
-    overheads = []
-    for w in workloads:
-        on, off, paired = [], [], []
-        for r in range(rounds):
-            order = (True, False) if r % 2 == 0 else (False, True)
-            pair = {}
-            for record in order:
-                pair[record] = throughput(binary, allocator, collector, w, record)
-            on.append(pair[True])
-            off.append(pair[False])
-            paired.append(1 - pair[True] / pair[False])
-        overheads.append(statistics.median(paired))
-        lo, hi = median_interval(paired)
-        print("%-12s %12.0f %12.0f %9.2f%% %8.2f%% ..%6.2f%%" % (
-            w, statistics.median(on), statistics.median(off), 100 * overheads[-1], 100 * lo, 100 * hi), flush=True)
-    print("median overhead over workloads: %.2f%% (max %.2f%%)" % (100 * statistics.median(overheads),
-                                                                   100 * max(overheads)))
+    print("latency recording overhead, %s/%s, %d pairs of runs per workload" % (allocator, collector, rounds))
+    print("%-12s %10s %10s %20s" % ("workload", "ns/op", "overhead", "95% CI"))
+    medians = []
+    for w in workloads_of(binary):
+        overheads, op_ns = [], []
+        for _ in range(rounds):
+            r0, t0 = on_off_ratio(binary, allocator, collector, w, 0)
+            r1, t1 = on_off_ratio(binary, allocator, collector, w, 1)
+            overheads.append(math.sqrt(r0 * r1) - 1)
+            op_ns += [t0 * 1e9, t1 * 1e9]
+        medians.append(statistics.median(overheads))
+        lo, hi = median_interval(overheads)
+        print("%-12s %10.0f %9.2f%% %8.2f%% ..%6.2f%%" % (w, statistics.median(op_ns), 100 * medians[-1], 100 * lo,
+                                                        100 * hi), flush=True)
+    print("over workloads: median %.2f%%, max %.2f%%" % (100 * statistics.median(medians), 100 * max(medians)))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 // pymembench: the command line. Subcommands:
 //   list    every allocator, collector and workload, one line each;
 //   run     the matrix allocators x collectors x workloads x reps, one process per run;
+//   validate each workload's model against its Python twin under the real interpreter;
+//   merge   join the shards of one matrix;
+//   compare two results files, for CI regression checks;
 //   worker  (internal) one run inside this process, results as JSON on standard output.
-// Exit codes: 0 success; 1 some run failed (its record says why; every other run is kept);
-// 2 bad input (one line on standard error naming what was wrong and what is accepted).
+// Exit codes: 0 success; 1 some run failed, or compare found a regression (every other run is
+// kept); 2 bad input (one line on standard error naming what was wrong and what is accepted).
 #include <signal.h>
 #include <unistd.h>
 
@@ -25,6 +28,7 @@
 #include "harness/metadata.h"
 #include "harness/single_run.h"
 #include "harness/validate.h"
+#include "results/compare_results.h"
 #include "results/merge_results.h"
 #include "results/results_csv.h"
 #include "results/results_file.h"
@@ -128,6 +132,42 @@ int command_worker(const RunSpec& spec) {
     }
 }
 
+// Percent ("5%" or "5") as a fraction.
+double parse_percent(const std::string& text, const std::string& what) {
+    std::string t = text;
+    if (!t.empty() && t.back() == '%') t.pop_back();
+    std::size_t used = 0;
+    double v = -1;
+    try {
+        v = std::stod(t, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (t.empty() || used != t.size() || !(v >= 0) || v >= 1000)
+        throw std::invalid_argument(what + " '" + text + "' is not a percentage (e.g. 5% or 12.5%)");
+    return v / 100;
+}
+
+int command_compare(const std::string& base_path, const std::string& cand_path, const std::vector<std::string>& thresholds,
+                    const std::vector<std::string>& metrics, double alpha, bool markdown, bool json, bool all_rows) {
+    CompareOptions options;
+    options.alpha = alpha;
+    if (!metrics.empty()) options.metrics = metrics;
+    for (const std::string& t : thresholds) {
+        const auto eq = t.find('=');
+        if (eq == std::string::npos) options.threshold = parse_percent(t, "--threshold");
+        else options.thresholds[resolve_metric_name(t.substr(0, eq))] = parse_percent(t.substr(eq + 1), "--threshold");
+    }
+    const nlohmann::json base = read_results(base_path), candidate = read_results(cand_path);
+    nlohmann::json comparison = compare_results(base, candidate, options);
+    comparison["base"] = base_path;
+    comparison["candidate"] = cand_path;
+    if (json) std::cout << comparison.dump(1) << "\n";
+    else if (markdown) std::cout << comparison_markdown(comparison);
+    else std::cout << comparison_table(comparison, all_rows);
+    return comparison["regressions"].get<std::size_t>() > 0 ? 1 : 0;
+}
+
 int command_merge(const std::vector<std::string>& inputs, const std::string& out) {
     check_writable(out);
     std::vector<std::pair<std::string, nlohmann::json>> files;
@@ -168,6 +208,7 @@ int main(int argc, char** argv) {
     MatrixOptions matrix;
     matrix.allocators = all_names(allocator_registry());
     std::erase(matrix.allocators, "preload");  // needs a path: only when asked for
+    std::erase(matrix.allocators, "slow");     // a decorator: only when asked for
     matrix.collectors = all_names(collector_registry());
     matrix.workloads = all_names(workload_registry());
     matrix.reps = 3;
@@ -210,13 +251,15 @@ int main(int argc, char** argv) {
     worker->add_option("--param", worker_params);
     worker->add_option("--seed", worker_spec.seed);
     worker->add_option("--rep", worker_spec.rep);
-    bool worker_no_latency = false;
+    bool worker_no_latency = false, worker_alternate = false;
     worker->add_flag("--no-latency", worker_no_latency);
+    worker->add_flag("--latency-alternate", worker_alternate);
 
     const std::string first = argc > 1 ? argv[1] : "";
     if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker" &&
-        first != "stress-allocator" && first != "validate" && first != "merge") {
-        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run, validate, merge)\n", argv[1]);
+        first != "stress-allocator" && first != "validate" && first != "merge" && first != "compare") {
+        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run, validate, merge, compare)\n",
+                     argv[1]);
         return 2;
     }
     ValidateOptions validate;
@@ -237,6 +280,23 @@ int main(int argc, char** argv) {
         app.add_subcommand("merge", "join the shards of one matrix (run --shard I/N) into one results file");
     merge_cmd->add_option("files", merge_inputs, "the shards' results files")->required();
     merge_cmd->add_option("--out,-o", merge_out, "the merged results file (JSON; CSV beside it)")->required();
+
+    std::string compare_base, compare_cand;
+    std::vector<std::string> compare_thresholds, compare_metrics;
+    double compare_alpha = 0.05;
+    bool compare_markdown = false, compare_json = false, compare_all = false;
+    CLI::App* compare_cmd = app.add_subcommand(
+        "compare", "compare two results files; exit 1 when a change is a significant regression beyond its threshold");
+    compare_cmd->add_option("base", compare_base, "the baseline results file")->required();
+    compare_cmd->add_option("candidate", compare_cand, "the candidate results file")->required();
+    compare_cmd->add_option("--threshold,-t", compare_thresholds,
+                            "relative change that matters: P% for every metric, or METRIC=P% (repeatable; default 5%)");
+    compare_cmd->add_option("--metric,-m", compare_metrics,
+                            "metrics compared (default: throughput,p99,gc_pause,rss)")->delimiter(',');
+    compare_cmd->add_option("--alpha", compare_alpha, "significance level of the Mann-Whitney U test (default 0.05)");
+    compare_cmd->add_flag("--markdown", compare_markdown, "Markdown for a CI job summary");
+    compare_cmd->add_flag("--json", compare_json, "JSON");
+    compare_cmd->add_flag("--all", compare_all, "every compared figure, not only the changes");
 
     std::string stress_spec;
     StressOptions stress;
@@ -261,7 +321,9 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("list")) return command_list();
         if (app.got_subcommand("worker")) {
             worker_spec.params = parse_params(worker_params);
-            worker_spec.record_latency = !worker_no_latency;
+            worker_spec.latency = worker_alternate    ? LatencyMode::alternate
+                                  : worker_no_latency ? LatencyMode::off
+                                                      : LatencyMode::record;
             return command_worker(worker_spec);
         }
         if (app.got_subcommand("validate")) {
@@ -282,6 +344,9 @@ int main(int argc, char** argv) {
             return failure.empty() ? 0 : 1;
         }
         if (app.got_subcommand("merge")) return command_merge(merge_inputs, merge_out);
+        if (app.got_subcommand("compare"))
+            return command_compare(compare_base, compare_cand, compare_thresholds, compare_metrics, compare_alpha,
+                                   compare_markdown, compare_json, compare_all);
         if (matrix.quick && run->count("--reps") == 0) matrix.reps = 1;
         if (matrix.quick && run->count("--warmup") == 0) matrix.warmup = 0;
         if (!shard_text.empty()) matrix.shard = parse_shard(shard_text);

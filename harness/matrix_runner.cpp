@@ -111,7 +111,7 @@ std::vector<RunSpec> expand_matrix(const MatrixOptions& options) {
         for (std::size_t c = 0; c < combos.size(); ++c) {
             RunSpec spec = combos[c];
             spec.rep = rep;
-            spec.record_latency = options.record_latency;
+            spec.latency = options.record_latency ? LatencyMode::record : LatencyMode::off;
             spec.combination = c;
             spec.index = specs.size();
             specs.push_back(spec);

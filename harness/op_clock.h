@@ -4,7 +4,8 @@
 // at a fixed rate in every power state), a read is one RDTSC (about 10 ns, versus 20-30 ns for
 // clock_gettime through the vDSO). Ticks become nanoseconds through a 32.32 fixed-point factor
 // calibrated against CLOCK_MONOTONIC when the clock is made (a few milliseconds of spinning,
-// relative error around 1e-5). Elsewhere the clock is CLOCK_MONOTONIC itself (factor 1).
+// relative error around 1e-5). Elsewhere, or when the environment sets
+// PMB_OP_CLOCK=clock_monotonic, the clock is CLOCK_MONOTONIC itself (factor 1).
 //
 // Invariants: to_ns is monotonic in its argument; to_ns(0) == 0; name() says which source is used
 // and is recorded with every run.

@@ -6,7 +6,8 @@ std::vector<std::string> RunSpec::worker_args() const {
     std::vector<std::string> args = {"worker",      "--allocator", allocator,   "--collector", collector,
                                      "--workload",  workload,      "--seed",    std::to_string(seed),
                                      "--rep",       std::to_string(rep)};
-    if (!record_latency) args.push_back("--no-latency");
+    if (latency == LatencyMode::off) args.push_back("--no-latency");
+    if (latency == LatencyMode::alternate) args.push_back("--latency-alternate");
     for (const auto& [key, value] : params) {
         args.push_back("--param");
         args.push_back(key + "=" + value);

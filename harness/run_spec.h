@@ -11,6 +11,10 @@
 
 namespace pmb {
 
+// Per-op latency: recorded (always, in matrix runs); off, or alternating on and off in blocks,
+// only to measure what recording costs.
+enum class LatencyMode { record, off, alternate };
+
 struct RunSpec {
     std::string allocator;  // allocator spec, e.g. "pool" or "pool:pool_size=4K"
     std::string collector;  // collector spec, e.g. "rc"
@@ -18,7 +22,7 @@ struct RunSpec {
     std::map<std::string, std::string> params;  // parameter overrides for this workload
     std::uint64_t seed = 0;
     int rep = 0;
-    bool record_latency = true;  // off only to measure what recording costs
+    LatencyMode latency = LatencyMode::record;
     // Where the run sits in the whole (unsharded) matrix: its position, and its combination's.
     std::size_t index = 0;
     std::size_t combination = 0;

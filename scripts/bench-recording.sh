@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# What per-op latency recording costs in throughput (issue: <= 3 %, goal 1 %): every workload with
-# recording on and off, alternating, one process per run; medians and the overhead are printed.
+# What timing every op costs in throughput, per workload: blocks of ops with and without latency
+# recording alternate inside each run, pairs of runs cancel the blocks' different work (see
+# bench/recording_overhead.py); the median overhead and its 95 % confidence interval are printed.
 #   scripts/bench-recording.sh [ROUNDS] [ALLOCATOR] [COLLECTOR]     defaults: 10 pool gen
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,0 +1,303 @@
+#include "results/compare_results.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+
+#include "results/run_metrics.h"
+#include "results/sample_statistics.h"
+
+namespace pmb {
+namespace {
+
+struct Combination {
+    nlohmann::json identity;  // allocator, collector, workload, params, seed
+    std::vector<const nlohmann::json*> runs;
+};
+
+std::map<std::string, Combination> group(const nlohmann::json& doc, std::vector<std::string>& order) {
+    std::map<std::string, Combination> out;
+    for (const nlohmann::json& run : doc.at("runs")) {
+        const std::string key = combination_key(run);
+        auto [it, inserted] = out.try_emplace(key);
+        if (inserted) {
+            order.push_back(key);
+            it->second.identity = {{"allocator", run.value("allocator", "")}, {"collector", run.value("collector", "")},
+                                   {"workload", run.value("workload", "")},
+                                   {"params", run.value("params", nlohmann::json::object())},
+                                   {"seed", run.value("seed", std::uint64_t{0})}};
+        }
+        it->second.runs.push_back(&run);
+    }
+    return out;
+}
+
+std::vector<double> values_of(const Combination& c, const RunMetric& m) {
+    std::vector<double> out;
+    for (const nlohmann::json* run : c.runs)
+        if (auto v = metric_value(*run, m)) out.push_back(*v);
+    return out;
+}
+
+// The smallest two-sided p-value a Mann-Whitney U test of samples of sizes n and m can give
+// (complete separation, no ties): 2 / C(n + m, n).
+double smallest_p(std::size_t n, std::size_t m) {
+    double log_c = std::lgamma(static_cast<double>(n + m + 1)) - std::lgamma(static_cast<double>(n + 1)) -
+                   std::lgamma(static_cast<double>(m + 1));
+    return std::min(1.0, 2.0 * std::exp(-log_c));
+}
+
+// Percentile-bootstrap 95 % interval of median(candidate) / median(base).
+std::pair<double, double> bootstrap_ratio_interval(const std::vector<double>& base, const std::vector<double>& cand,
+                                                   std::uint64_t seed) {
+    constexpr int kResamples = 2000;
+    std::uint64_t state = seed;
+    auto next = [&state] {  // splitmix64
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    };
+    auto resampled_median = [&](const std::vector<double>& xs) {
+        std::vector<double> r(xs.size());
+        for (double& v : r) v = xs[next() % xs.size()];
+        return median(r);
+    };
+    std::vector<double> ratios;
+    ratios.reserve(kResamples);
+    for (int i = 0; i < kResamples; ++i) {
+        const double b = resampled_median(base), c = resampled_median(cand);
+        if (b != 0) ratios.push_back(c / b);
+    }
+    if (ratios.empty()) return {std::nan(""), std::nan("")};
+    std::sort(ratios.begin(), ratios.end());
+    auto at = [&](double q) {
+        return ratios[std::min(ratios.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ratios.size())))];
+    };
+    return {at(0.025), at(0.975)};
+}
+
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+std::string label_of(const nlohmann::json& row) {
+    std::string label = row["allocator"].get<std::string>() + "/" + row["collector"].get<std::string>() + "/" +
+                        row["workload"].get<std::string>();
+    for (const auto& [k, v] : row["params"].items()) label += " " + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+    return label;
+}
+
+std::string percent(const nlohmann::json& ratio) {
+    if (!ratio.is_number()) return "n/a";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.1f%%", (ratio.get<double>() - 1) * 100);
+    return buf;
+}
+
+std::string interval(const nlohmann::json& row) {
+    if (!row["ci_low"].is_number()) return "n/a";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%+.1f%% .. %+.1f%%", (row["ci_low"].get<double>() - 1) * 100,
+                  (row["ci_high"].get<double>() - 1) * 100);
+    return buf;
+}
+
+std::string format_value(double v, const std::string& unit) {
+    char buf[48];
+    if (unit == "bytes") std::snprintf(buf, sizeof buf, "%.2f MiB", v / (1 << 20));
+    else if (unit == "ns" && v >= 1e6) std::snprintf(buf, sizeof buf, "%.2f ms", v / 1e6);
+    else if (unit == "ns") std::snprintf(buf, sizeof buf, "%.0f ns", v);
+    else if (unit == "ratio") std::snprintf(buf, sizeof buf, "%.3f", v);
+    else std::snprintf(buf, sizeof buf, "%.4g %s", v, unit.c_str());
+    return buf;
+}
+
+bool is_change(const nlohmann::json& row) {
+    return row["verdict"] == "regression" || row["verdict"] == "improvement";
+}
+
+}  // namespace
+
+std::string resolve_metric_name(const std::string& name) {
+    static const std::map<std::string, std::string> aliases = {
+        {"throughput", "ops_per_s"}, {"p99", "latency_p99_ns"}, {"gc_pause", "gc_pause_total_ns"},
+        {"rss", "peak_rss_bytes"}};
+    if (auto it = aliases.find(name); it != aliases.end()) return it->second;
+    if (find_run_metric(name) != nullptr) return name;
+    std::string accepted = "throughput, p99, gc_pause, rss";
+    for (const RunMetric& m : run_metrics()) accepted += ", " + m.name;
+    throw std::invalid_argument("unknown metric '" + name + "' (accepted: " + accepted + ")");
+}
+
+int repetitions_needed(double alpha) {
+    for (int n = 1; n < 1000; ++n)
+        if (smallest_p(static_cast<std::size_t>(n), static_cast<std::size_t>(n)) < alpha) return n;
+    return 1000;
+}
+
+nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json& candidate,
+                               const CompareOptions& options) {
+    if (!(options.alpha > 0 && options.alpha < 1))
+        throw std::invalid_argument("--alpha must be between 0 and 1");
+    std::vector<const RunMetric*> metrics;
+    for (const std::string& name : options.metrics) metrics.push_back(find_run_metric(resolve_metric_name(name)));
+    std::vector<std::string> base_order, cand_order;
+    const auto base_groups = group(base, base_order);
+    const auto cand_groups = group(candidate, cand_order);
+
+    nlohmann::json rows = nlohmann::json::array(), only_base = nlohmann::json::array(),
+                   only_cand = nlohmann::json::array();
+    for (const std::string& key : cand_order)
+        if (!base_groups.count(key)) only_cand.push_back(key);
+    std::size_t common = 0, regressions = 0, improvements = 0;
+    const int needed = repetitions_needed(options.alpha);
+    for (const std::string& key : base_order) {
+        auto cit = cand_groups.find(key);
+        if (cit == cand_groups.end()) {
+            only_base.push_back(key);
+            continue;
+        }
+        ++common;
+        const Combination& b = base_groups.at(key);
+        const Combination& c = cit->second;
+        for (const RunMetric* m : metrics) {
+            const std::vector<double> bv = values_of(b, *m), cv = values_of(c, *m);
+            if (bv.empty() || cv.empty()) continue;  // no value on a side: nothing to compare
+            if (smallest_p(bv.size(), cv.size()) >= options.alpha)
+                throw std::invalid_argument(
+                    "too few repetitions to test " + key + " " + m->name + ": " + std::to_string(bv.size()) +
+                    " in the base and " + std::to_string(cv.size()) + " in the candidate; at least " +
+                    std::to_string(needed) + " per side are needed at alpha " + std::to_string(options.alpha).substr(0, 6) +
+                    " (run with --reps " + std::to_string(needed) + " or more)");
+            const double mb = median(bv), mc = median(cv);
+            const double threshold =
+                options.thresholds.count(m->name) ? options.thresholds.at(m->name) : options.threshold;
+            nlohmann::json row = b.identity;
+            row["metric"] = m->name;
+            row["unit"] = m->unit;
+            row["n_base"] = bv.size();
+            row["n_candidate"] = cv.size();
+            row["base_median"] = mb;
+            row["candidate_median"] = mc;
+            row["threshold"] = threshold;
+            if (mb == 0 && mc == 0) {
+                row["ratio"] = 1.0;
+                row["ci_low"] = 1.0;
+                row["ci_high"] = 1.0;
+                row["p_value"] = 1.0;
+                row["verdict"] = "no change";
+                rows.push_back(row);
+                continue;
+            }
+            const double ratio = mb != 0 ? mc / mb : std::numeric_limits<double>::infinity();
+            const auto [lo, hi] = bootstrap_ratio_interval(bv, cv, std::hash<std::string>{}(key + m->name));
+            const double p = mann_whitney_u(cv, bv).p_value;
+            const bool worse = m->higher_is_better ? ratio < 1 - threshold : ratio > 1 + threshold;
+            const bool better = m->higher_is_better ? ratio > 1 + threshold : ratio < 1 - threshold;
+            const bool significant = p < options.alpha;
+            std::string verdict = "no change";
+            if (worse || better) verdict = !significant ? "not significant" : worse ? "regression" : "improvement";
+            regressions += verdict == "regression";
+            improvements += verdict == "improvement";
+            row["ratio"] = number_or_null(ratio);
+            row["ci_low"] = number_or_null(lo);
+            row["ci_high"] = number_or_null(hi);
+            row["p_value"] = p;
+            row["verdict"] = verdict;
+            rows.push_back(row);
+        }
+    }
+    if (common == 0)
+        throw std::invalid_argument("the two results files share no combination (allocator, collector, workload, "
+                                    "parameters and seed must all match)");
+    nlohmann::json thresholds = nlohmann::json::object();
+    for (const RunMetric* m : metrics)
+        thresholds[m->name] = options.thresholds.count(m->name) ? options.thresholds.at(m->name) : options.threshold;
+    return {{"alpha", options.alpha},
+            {"thresholds", thresholds},
+            {"combinations", common},
+            {"regressions", regressions},
+            {"improvements", improvements},
+            {"only_in_base", only_base},
+            {"only_in_candidate", only_cand},
+            {"rows", rows}};
+}
+
+std::string comparison_table(const nlohmann::json& comparison, bool all_rows) {
+    std::string out;
+    char line[512];
+    std::snprintf(line, sizeof line, "%-40s %-18s %14s %14s %8s %20s %8s  %s\n", "combination", "metric", "base",
+                  "candidate", "change", "95% CI", "p", "verdict");
+    out += line;
+    std::size_t shown = 0;
+    for (const nlohmann::json& row : comparison["rows"]) {
+        if (!all_rows && row["verdict"] == "no change") continue;
+        ++shown;
+        const std::string unit = row["unit"];
+        std::snprintf(line, sizeof line, "%-40s %-18s %14s %14s %8s %20s %8.4f  %s\n", label_of(row).c_str(),
+                      row["metric"].get<std::string>().c_str(),
+                      format_value(row["base_median"].get<double>(), unit).c_str(),
+                      format_value(row["candidate_median"].get<double>(), unit).c_str(), percent(row["ratio"]).c_str(),
+                      interval(row).c_str(), row["p_value"].get<double>(),
+                      (row["verdict"] == "regression" ? "REGRESSION" : row["verdict"].get<std::string>()).c_str());
+        out += line;
+    }
+    if (shown == 0) out += "(every compared figure within its threshold)\n";
+    std::snprintf(line, sizeof line, "%zu combinations compared: %zu regressions, %zu improvements (alpha %.3g)\n",
+                  comparison["combinations"].get<std::size_t>(), comparison["regressions"].get<std::size_t>(),
+                  comparison["improvements"].get<std::size_t>(), comparison["alpha"].get<double>());
+    out += line;
+    return out;
+}
+
+std::string comparison_markdown(const nlohmann::json& comparison) {
+    const std::size_t regressions = comparison["regressions"].get<std::size_t>();
+    std::string out = regressions ? "### :warning: pymembench: " + std::to_string(regressions) + " regression" +
+                                        (regressions == 1 ? "" : "s") + "\n\n"
+                                  : "### pymembench: no regression\n\n";
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "%zu combinations compared, %zu improvements; a change counts when its Mann-Whitney p < %.3g and "
+                  "it is beyond its threshold (",
+                  comparison["combinations"].get<std::size_t>(), comparison["improvements"].get<std::size_t>(),
+                  comparison["alpha"].get<double>());
+    out += line;
+    bool first = true;
+    for (const auto& [metric, t] : comparison["thresholds"].items()) {
+        std::snprintf(line, sizeof line, "%s`%s` %.3g%%", first ? "" : ", ", metric.c_str(), t.get<double>() * 100);
+        out += line;
+        first = false;
+    }
+    out += ").\n\n";
+    auto table = [&](auto keep) {
+        std::string t = "| combination | metric | base | candidate | change | 95% CI | p | verdict |\n"
+                        "|---|---|---:|---:|---:|---|---:|---|\n";
+        for (const nlohmann::json& row : comparison["rows"]) {
+            if (!keep(row)) continue;
+            const std::string unit = row["unit"];
+            const std::string verdict = row["verdict"] == "regression" ? "**regression**" : row["verdict"].get<std::string>();
+            std::snprintf(line, sizeof line, "| %s | %s | %s | %s | %s | %s | %.4f | %s |\n", label_of(row).c_str(),
+                          row["metric"].get<std::string>().c_str(),
+                          format_value(row["base_median"].get<double>(), unit).c_str(),
+                          format_value(row["candidate_median"].get<double>(), unit).c_str(),
+                          percent(row["ratio"]).c_str(), interval(row).c_str(), row["p_value"].get<double>(),
+                          verdict.c_str());
+            t += line;
+        }
+        return t;
+    };
+    if (regressions + comparison["improvements"].get<std::size_t>() > 0) out += table(is_change) + "\n";
+    out += "<details><summary>Every compared figure</summary>\n\n" + table([](const nlohmann::json&) { return true; }) +
+           "\n</details>\n";
+    if (!comparison["only_in_base"].empty() || !comparison["only_in_candidate"].empty()) {
+        std::snprintf(line, sizeof line, "\n%zu combinations only in the base, %zu only in the candidate.\n",
+                      comparison["only_in_base"].size(), comparison["only_in_candidate"].size());
+        out += line;
+    }
+    return out;
+}
+
+}  // namespace pmb

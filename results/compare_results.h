@@ -1,0 +1,49 @@
+// Comparing two results files, for CI performance-regression checks.
+//
+// For every combination present in both files (same allocator, collector, workload, parameter
+// overrides and seed) and every compared metric, the successful repetitions of each side give:
+// the ratio of medians (candidate / base) with a 95 % bootstrap confidence interval (percentile
+// method, 2000 resamples, a fixed seed per row: the same files always give the same answer), and
+// the two-sided Mann-Whitney U test's p-value. A change is a regression only when it is both
+// significant (p < alpha) and beyond its threshold in the metric's bad direction (throughput
+// down, latency, pause time or RSS up); an improvement likewise in the good direction.
+//
+// Invariants: a row whose medians are both 0 (no pauses under rc) is "no change"; the verdicts
+// are "regression", "improvement", "not significant" (beyond the threshold, p >= alpha) and
+// "no change"; compare throws std::invalid_argument (one line) when the files share no
+// combination or a shared combination has too few repetitions for the test to ever reach alpha
+// (the message names how many are needed).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pmb {
+
+struct CompareOptions {
+    // Metric names of run_metrics.h; the default is the four the CI check watches.
+    std::vector<std::string> metrics = {"ops_per_s", "latency_p99_ns", "gc_pause_total_ns", "peak_rss_bytes"};
+    double threshold = 0.05;                     // relative change that matters, for every metric...
+    std::map<std::string, double> thresholds;    // ...unless overridden per metric
+    double alpha = 0.05;                         // significance level of the Mann-Whitney U test
+};
+
+// "throughput", "p99", "gc_pause", "rss" and any run metric's own name -> the run metric's name;
+// throws std::invalid_argument naming the accepted names.
+std::string resolve_metric_name(const std::string& name);
+
+// The fewest repetitions per side with which a two-sided Mann-Whitney U test can reach `alpha`.
+int repetitions_needed(double alpha);
+
+nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json& candidate,
+                               const CompareOptions& options);
+
+// Renderings of compare_results' output: a terminal table (changes only, or every row) and
+// Markdown for a CI job summary (changes first, every row in a collapsed section).
+std::string comparison_table(const nlohmann::json& comparison, bool all_rows);
+std::string comparison_markdown(const nlohmann::json& comparison);
+
+}  // namespace pmb
