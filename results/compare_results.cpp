@@ -166,12 +166,15 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
         for (const RunMetric* m : metrics) {
             const std::vector<double> bv = values_of(b, *m), cv = values_of(c, *m);
             if (bv.empty() || cv.empty()) continue;  // no value on a side: nothing to compare
-            if (smallest_p(bv.size(), cv.size()) >= options.alpha)
-                throw std::invalid_argument(
-                    "too few repetitions to test " + key + " " + m->name + ": " + std::to_string(bv.size()) +
-                    " in the base and " + std::to_string(cv.size()) + " in the candidate; at least " +
-                    std::to_string(needed) + " per side are needed at alpha " + std::to_string(options.alpha).substr(0, 6) +
-                    " (run with --reps " + std::to_string(needed) + " or more)");
+            if (smallest_p(bv.size(), cv.size()) >= options.alpha) {
+                char alpha[32];
+                std::snprintf(alpha, sizeof alpha, "%g", options.alpha);
+                throw std::invalid_argument("too few repetitions to test " + key + " " + m->name + ": " +
+                                            std::to_string(bv.size()) + " in the base and " +
+                                            std::to_string(cv.size()) + " in the candidate; at least " +
+                                            std::to_string(needed) + " per side are needed at alpha " + alpha +
+                                            " (run with --reps " + std::to_string(needed) + " or more)");
+            }
             const double mb = median(bv), mc = median(cv);
             const double threshold =
                 options.thresholds.count(m->name) ? options.thresholds.at(m->name) : options.threshold;

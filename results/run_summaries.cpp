@@ -1,5 +1,6 @@
 #include "results/run_summaries.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <vector>
@@ -78,6 +79,19 @@ std::string summaries_table(const nlohmann::json& summaries) {
                       median_of(m, "gc_pause_total_ns", 1e-6, "%.2f").c_str(),
                       median_of(m, "mmu_10ms", 1, "%.3f").c_str(),
                       median_of(m, "peak_rss_bytes", 1.0 / (1 << 20), "%.1f").c_str());
+        out += line;
+    }
+    // The machine's own noise, in one line: how much repetitions of one combination disagree.
+    std::vector<double> cvs;
+    for (const nlohmann::json& s : summaries)
+        if (s["metrics"].contains("ops_per_s") && s["metrics"]["ops_per_s"]["n"].get<std::size_t>() > 1)
+            cvs.push_back(s["metrics"]["ops_per_s"]["cv"].get<double>());
+    if (!cvs.empty()) {
+        std::sort(cvs.begin(), cvs.end());
+        const auto within = std::count_if(cvs.begin(), cvs.end(), [](double cv) { return cv <= 0.03; });
+        std::snprintf(line, sizeof line,
+                      "throughput CV over %zu combinations: median %.1f %%, max %.1f %%; %zu of %zu within 3 %%\n",
+                      cvs.size(), 100 * median(cvs), 100 * cvs.back(), static_cast<std::size_t>(within), cvs.size());
         out += line;
     }
     return out;
