@@ -168,13 +168,14 @@ int command_compare(const std::string& base_path, const std::string& cand_path, 
     return comparison["regressions"].get<std::size_t>() > 0 ? 1 : 0;
 }
 
-int command_merge(const std::vector<std::string>& inputs, const std::string& out) {
+int command_merge(const std::vector<std::string>& inputs, const std::string& out, bool repetitions) {
     check_writable(out);
     std::vector<std::pair<std::string, nlohmann::json>> files;
     for (const std::string& path : inputs) files.emplace_back(path, read_results(path));
-    const nlohmann::json merged = merge_results(files);
+    const nlohmann::json merged = repetitions ? merge_repetitions(files) : merge_results(files);
     std::set<std::string> cpus;
-    for (const auto& shard : merged["meta"]["shards"]) cpus.insert(shard["host"].value("cpu_model", "unknown"));
+    for (const auto& shard : merged["meta"].value("shards", nlohmann::json::array()))
+        cpus.insert(shard["host"].value("cpu_model", "unknown"));
     if (cpus.size() > 1)
         std::fprintf(stderr, "pymembench: note: the shards ran on %zu different CPU models; figures across shards "
                      "compare machines too\n", cpus.size());
@@ -280,6 +281,9 @@ int main(int argc, char** argv) {
         app.add_subcommand("merge", "join the shards of one matrix (run --shard I/N) into one results file");
     merge_cmd->add_option("files", merge_inputs, "the shards' results files")->required();
     merge_cmd->add_option("--out,-o", merge_out, "the merged results file (JSON; CSV beside it)")->required();
+    bool merge_as_repetitions = false;
+    merge_cmd->add_flag("--repetitions", merge_as_repetitions,
+                        "the files are repeated runs of one matrix, not shards: renumber their repetitions");
 
     std::string compare_base, compare_cand;
     std::vector<std::string> compare_thresholds, compare_metrics;
@@ -343,7 +347,7 @@ int main(int argc, char** argv) {
             std::printf("%s: %s\n", allocator->identity().library.c_str(), failure.empty() ? "ok" : failure.c_str());
             return failure.empty() ? 0 : 1;
         }
-        if (app.got_subcommand("merge")) return command_merge(merge_inputs, merge_out);
+        if (app.got_subcommand("merge")) return command_merge(merge_inputs, merge_out, merge_as_repetitions);
         if (app.got_subcommand("compare"))
             return command_compare(compare_base, compare_cand, compare_thresholds, compare_metrics, compare_alpha,
                                    compare_markdown, compare_json, compare_all);

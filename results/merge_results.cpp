@@ -100,4 +100,56 @@ nlohmann::json merge_results(const std::vector<std::pair<std::string, nlohmann::
     }
 }
 
+nlohmann::json merge_repetitions(const std::vector<std::pair<std::string, nlohmann::json>>& files) {
+    if (files.empty()) throw std::invalid_argument("merge needs at least one results file");
+    try {
+        const auto& [first_name, first] = files.front();
+        const nlohmann::json& matrix = first.at("meta").at("matrix");
+        const auto reps_per_file = matrix.at("reps").get<std::uint64_t>();
+        const auto combinations = matrix.at("runs_in_matrix").get<std::uint64_t>() / reps_per_file;
+        nlohmann::json runs = nlohmann::json::array();
+        nlohmann::json sources = nlohmann::json::array();
+        bool complete = true;
+        std::uint64_t offset = 0;
+        for (const auto& [name, doc] : files) {
+            if (doc.value("schema", "") != kResultsSchema)
+                throw std::invalid_argument(name + " has schema '" + doc.value("schema", "") + "', not '" +
+                                            kResultsSchema + "'");
+            if (build_of(doc) != build_of(first))
+                throw std::invalid_argument(name + " and " + first_name +
+                                            " come from different builds (compiler, flags or git commit differ): "
+                                            "repetitions must be run by the same build");
+            if (doc.at("meta").at("matrix") != matrix)
+                throw std::invalid_argument(name + " and " + first_name + " are runs of different matrices");
+            for (nlohmann::json run : doc.at("runs")) {
+                const auto rep = run.at("rep").get<std::uint64_t>();
+                const auto combination = run.at("index").get<std::uint64_t>() % combinations;
+                run["rep"] = offset + rep;
+                run["index"] = (offset + rep) * combinations + combination;
+                runs.push_back(run);
+            }
+            complete &= doc.at("meta").value("complete", false);
+            sources.push_back({{"file", name},
+                               {"start_time", doc.at("meta").value("start_time", "")},
+                               {"end_time", doc.at("meta").value("end_time", "")},
+                               {"runs", doc.at("runs").size()}});
+            offset += reps_per_file;
+        }
+        std::sort(runs.begin(), runs.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+            return a.at("index").get<std::uint64_t>() < b.at("index").get<std::uint64_t>();
+        });
+        nlohmann::json meta = first.at("meta");
+        meta["matrix"]["reps"] = offset;
+        meta["matrix"]["runs_in_matrix"] = offset * combinations;
+        meta["repetition_files"] = sources;
+        meta["end_time"] = files.back().second.at("meta").value("end_time", "");
+        meta["complete"] = complete;
+        nlohmann::json out = {{"schema", kResultsSchema}, {"meta", meta}, {"runs", runs}};
+        out["summaries"] = summarize_runs(out["runs"]);
+        return out;
+    } catch (const nlohmann::json::exception& e) {
+        throw std::invalid_argument(std::string("a results file lacks a field merge needs: ") + e.what());
+    }
+}
+
 }  // namespace pmb

@@ -82,16 +82,20 @@ std::string summaries_table(const nlohmann::json& summaries) {
         out += line;
     }
     // The machine's own noise, in one line: how much repetitions of one combination disagree.
-    std::vector<double> cvs;
+    std::vector<double> cvs, robust;
     for (const nlohmann::json& s : summaries)
-        if (s["metrics"].contains("ops_per_s") && s["metrics"]["ops_per_s"]["n"].get<std::size_t>() > 1)
+        if (s["metrics"].contains("ops_per_s") && s["metrics"]["ops_per_s"]["n"].get<std::size_t>() > 1) {
             cvs.push_back(s["metrics"]["ops_per_s"]["cv"].get<double>());
+            robust.push_back(s["metrics"]["ops_per_s"]["robust_cv"].get<double>());
+        }
     if (!cvs.empty()) {
         std::sort(cvs.begin(), cvs.end());
         const auto within = std::count_if(cvs.begin(), cvs.end(), [](double cv) { return cv <= 0.03; });
         std::snprintf(line, sizeof line,
-                      "throughput CV over %zu combinations: median %.1f %%, max %.1f %%; %zu of %zu within 3 %%\n",
-                      cvs.size(), 100 * median(cvs), 100 * cvs.back(), static_cast<std::size_t>(within), cvs.size());
+                      "throughput CV over %zu combinations: median %.1f %%, max %.1f %%; %zu of %zu within 3 %%; "
+                      "robust CV (MAD) median %.1f %%\n",
+                      cvs.size(), 100 * median(cvs), 100 * cvs.back(), static_cast<std::size_t>(within), cvs.size(),
+                      100 * median(robust));
         out += line;
     }
     return out;

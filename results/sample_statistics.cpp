@@ -105,6 +105,10 @@ SampleSummary summarize(std::vector<double> samples) {
         s.stddev = std::sqrt(squares / (count - 1.0));
     }
     s.cv = s.mean == 0.0 ? 0.0 : s.stddev / s.mean;
+    std::vector<double> deviations;
+    for (double x : samples) deviations.push_back(std::abs(x - s.median));
+    s.mad = median(deviations);
+    s.robust_cv = s.median == 0.0 ? 0.0 : 1.4826 * s.mad / s.median;
 
     const auto [j, coverage] = median_ci_rank(s.n);
     s.ci_low = samples[j - 1];
@@ -117,7 +121,7 @@ nlohmann::json to_json(const SampleSummary& s) {
     return nlohmann::json{{"n", s.n},           {"median", s.median},       {"min", s.min},
                           {"max", s.max},       {"mean", s.mean},           {"stddev", s.stddev},
                           {"cv", s.cv},         {"ci95_low", s.ci_low},     {"ci95_high", s.ci_high},
-                          {"ci_level", s.ci_level}};
+                          {"ci_level", s.ci_level}, {"mad", s.mad},         {"robust_cv", s.robust_cv}};
 }
 
 MannWhitneyResult mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b) {

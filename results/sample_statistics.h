@@ -36,13 +36,16 @@ struct SampleSummary {
     double median = 0, min = 0, max = 0, mean = 0;
     double stddev = 0;               // sample standard deviation (n - 1); 0 when n == 1
     double cv = 0;                   // stddev / mean; 0 when mean == 0
+    // Median absolute deviation from the median, and 1.4826 * mad / median: the spread of the bulk
+    // of the sample, unmoved by a few disturbed repetitions (equal to cv for normal samples).
+    double mad = 0, robust_cv = 0;
     double ci_low = 0, ci_high = 0;  // distribution-free confidence interval of the median
     double ci_level = 0;             // its actual coverage (>= 0.95 when n >= 6; lower below)
 };
 
 SampleSummary summarize(std::vector<double> samples);
 double median(std::vector<double> samples);
-// {"n","median","min","max","mean","stddev","cv","ci95_low","ci95_high","ci_level"}
+// {"n","median","min","max","mean","stddev","cv","ci95_low","ci95_high","ci_level","mad","robust_cv"}
 nlohmann::json to_json(const SampleSummary& summary);
 
 struct MannWhitneyResult {

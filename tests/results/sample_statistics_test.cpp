@@ -57,6 +57,9 @@ TEST(SampleStatistics, SmallSampleByHand) {
     EXPECT_EQ(s.ci_low, 1.0);
     EXPECT_EQ(s.ci_high, 100.0);
     EXPECT_DOUBLE_EQ(s.ci_level, 0.9375);
+    // Absolute deviations from 3: 2 1 0 1 97, median 1: the outlier does not move it.
+    EXPECT_DOUBLE_EQ(s.mad, 1.0);
+    EXPECT_DOUBLE_EQ(s.robust_cv, 1.4826 / 3.0);
 }
 
 TEST(SampleStatistics, SingleSample) {
@@ -147,10 +150,10 @@ TEST(SampleStatistics, RejectsEmptyAndNonFiniteSamples) {
 TEST(SampleStatistics, JsonHasTheDocumentedKeys) {
     const nlohmann::json j = to_json(summarize({4, 100, 1, 3, 2}));
     for (const char* key :
-         {"n", "median", "min", "max", "mean", "stddev", "cv", "ci95_low", "ci95_high", "ci_level"}) {
+         {"n", "median", "min", "max", "mean", "stddev", "cv", "ci95_low", "ci95_high", "ci_level", "mad", "robust_cv"}) {
         EXPECT_TRUE(j.contains(key)) << key;
     }
-    EXPECT_EQ(j.size(), 10u);
+    EXPECT_EQ(j.size(), 12u);
     EXPECT_EQ(j["n"], 5);
     EXPECT_EQ(j["median"], 3.0);
     EXPECT_EQ(j["ci95_high"], 100.0);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Re-measures the committed baseline of the CI performance check, results/baseline/quick.json:
+# the quick matrix, ROUNDS runs of one repetition each (default 7), on this machine. Do it on the
+# machine the check runs on (perf-check compares against it only on the same CPU model), with the
+# machine otherwise idle, from a clean checkout of the commit that becomes the baseline; then
+# commit the file.
+#   scripts/refresh-baseline.sh [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS="${1:-7}"
+scripts/setup.sh build > /dev/null
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for r in $(seq 1 "$ROUNDS"); do
+  build/pymembench run --quick --reps 1 --out "$tmp/round-$r.json" > /dev/null
+done
+mkdir -p results/baseline
+build/pymembench merge --repetitions "$tmp"/round-*.json --out results/baseline/quick.json
+rm -f results/baseline/quick.csv
+echo "refresh-baseline: results/baseline/quick.json ($ROUNDS repetitions); commit it" >&2
