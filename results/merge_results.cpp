@@ -28,6 +28,18 @@ std::pair<int, int> shard_of(const nlohmann::json& doc) {
     return {matrix["shard"].at("index").get<int>(), matrix["shard"].at("count").get<int>()};
 }
 
+// The same schema and the same build as the first file, or a one-line reason; `parts` names what
+// the files are ("shards", "repetitions").
+void check_same_build(const std::string& name, const nlohmann::json& doc, const std::string& first_name,
+                      const nlohmann::json& first, const std::string& parts) {
+    if (doc.value("schema", "") != kResultsSchema)
+        throw std::invalid_argument(name + " has schema '" + doc.value("schema", "") + "', not '" + kResultsSchema + "'");
+    if (build_of(doc) != build_of(first))
+        throw std::invalid_argument(name + " and " + first_name +
+                                    " come from different builds (compiler, flags or git commit differ): " + parts +
+                                    " must be run by the same build");
+}
+
 std::string shard_text(std::pair<int, int> s) { return std::to_string(s.first) + "/" + std::to_string(s.second); }
 
 }  // namespace
@@ -43,13 +55,7 @@ nlohmann::json merge_results(const std::vector<std::pair<std::string, nlohmann::
         bool complete = true;
         std::string start_time, end_time;
         for (const auto& [name, doc] : files) {
-            if (doc.value("schema", "") != kResultsSchema)
-                throw std::invalid_argument(name + " has schema '" + doc.value("schema", "") + "', not '" +
-                                            kResultsSchema + "'");
-            if (build_of(doc) != build_of(first))
-                throw std::invalid_argument(name + " and " + first_name +
-                                            " come from different builds (compiler, flags or git commit differ): "
-                                            "shards must be run by the same build");
+            check_same_build(name, doc, first_name, first, "shards");
             if (matrix_without_shard(doc) != matrix_without_shard(first))
                 throw std::invalid_argument(name + " and " + first_name +
                                             " are shards of different matrices (allocators, collectors, workloads, "
@@ -112,13 +118,7 @@ nlohmann::json merge_repetitions(const std::vector<std::pair<std::string, nlohma
         bool complete = true;
         std::uint64_t offset = 0;
         for (const auto& [name, doc] : files) {
-            if (doc.value("schema", "") != kResultsSchema)
-                throw std::invalid_argument(name + " has schema '" + doc.value("schema", "") + "', not '" +
-                                            kResultsSchema + "'");
-            if (build_of(doc) != build_of(first))
-                throw std::invalid_argument(name + " and " + first_name +
-                                            " come from different builds (compiler, flags or git commit differ): "
-                                            "repetitions must be run by the same build");
+            check_same_build(name, doc, first_name, first, "repetitions");
             if (doc.at("meta").at("matrix") != matrix)
                 throw std::invalid_argument(name + " and " + first_name + " are runs of different matrices");
             for (nlohmann::json run : doc.at("runs")) {

@@ -143,6 +143,43 @@ TEST_F(ShardMerge, IncompatibleFilesAreRefused) {
     EXPECT_FALSE(read_results(out)["meta"]["complete"].get<bool>());
 }
 
+TEST_F(ShardMerge, RepetitionsOfOneMatrixAreRenumbered) {
+    std::vector<std::string> args = {"merge", "--repetitions"};
+    std::vector<nlohmann::json> rounds;
+    for (int r = 0; r < 3; ++r) {
+        const std::string out = run_shard("", "round" + std::to_string(r) + ".json");
+        rounds.push_back(read_results(out));
+        args.push_back(out);
+    }
+    const std::string merged_path = temp_path("rounds.json");
+    files.push_back(merged_path);
+    args.insert(args.end(), {"--out", merged_path});
+    ProcessOutcome p = pymembench(args);
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    const nlohmann::json merged = read_results(merged_path);
+    const std::size_t per_round = rounds[0]["runs"].size();  // 12 combinations x 2 repetitions
+    ASSERT_EQ(merged["runs"].size(), 3 * per_round);
+    EXPECT_EQ(merged["meta"]["matrix"]["reps"], 6);
+    for (std::size_t i = 0; i < merged["runs"].size(); ++i) {
+        const auto& run = merged["runs"][i];
+        EXPECT_EQ(run["index"], i);
+        EXPECT_EQ(run["rep"], i / 12);  // round k's repetitions r become 2k + r
+        const auto& original = rounds[i / per_round]["runs"][i % per_round];
+        EXPECT_EQ(run["allocator"], original["allocator"]);
+        EXPECT_EQ(run["peak_live_bytes"], original["peak_live_bytes"]);
+    }
+    for (const auto& summary : merged["summaries"]) EXPECT_EQ(summary["metrics"]["ops_per_s"]["n"], 6);
+    // A round of another matrix is refused.
+    std::vector<std::string> other = matrix;
+    other[2] = "system";
+    other.insert(other.end(), {"--out", temp_path("other.json")});
+    files.push_back(temp_path("other.json"));
+    ASSERT_EQ(pymembench(other).exit_code, 0);
+    ProcessOutcome refused = pymembench({"merge", "--repetitions", args[2], temp_path("other.json"), "--out", merged_path});
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.err.find("different matrices"), std::string::npos) << refused.err;
+}
+
 TEST(ShardSpec, BadShardsAreRefused) {
     for (const char* bad : {"0/3", "4/3", "3", "a/b", "1/0", "-1/2", "1/3/4"}) {
         ProcessOutcome p = pymembench({"run", "--quick", "-w", "lru", "--shard", bad, "--out", temp_path("x.json")});
