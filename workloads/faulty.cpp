@@ -44,6 +44,7 @@ private:
     void misbehave(Runtime& rt) {
         switch (fault_) {
             case 1:
+                signal(SIGSEGV, SIG_DFL);  // a real crash even where a sanitizer handles SIGSEGV
                 raise(SIGSEGV);
                 break;
             case 2:
