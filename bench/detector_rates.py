@@ -1,14 +1,14 @@
 """How often `pymembench compare` cries wolf, and how often it catches a real slowdown.
 
-A/A: TRIALS times, two sides measured with the same build, ROUNDS rounds each (one repetition of
-the quick matrix per round, the sides alternating within each round, as scripts/perf-check.sh
-does), joined with `merge --repetitions` and compared: a trial is a false alarm when compare
-exits 1. Detection: for each of a few workloads, the `slow` decorator's cost per call is first
-calibrated so that pool/gen on that workload loses 10 % of its throughput; then TRIALS times the
-plain side is compared with the slowed side (relabelled as plain), and a trial is a detection
-when compare flags that combination's throughput as a regression.
+Each trial measures three sides, ROUNDS rounds each (one repetition of the matrix per round, the
+sides rotating within each round as scripts/perf-check.sh alternates its two), joined with
+`merge --repetitions`: P1 and P2 with the same build, and S, the same build with the `pool`
+backend replaced by the `slow` decorator over it (relabelled `pool`), its cost per call first
+calibrated so that pool's throughput drops by 10 % (the median over the matrix's pool
+combinations). Per trial, `compare P1 P2` is an A/A check (a false alarm when it exits 1) and
+`compare P1 S` a detection check (a detection when a pool combination's throughput is flagged).
 
-    /usr/bin/python3 bench/detector_rates.py PYMEMBENCH [TRIALS] [ROUNDS] [compare flags...]
+    /usr/bin/python3 bench/detector_rates.py PYMEMBENCH TRIALS ROUNDS [run flags] [-- compare flags]
 """
 import json
 import os
@@ -17,19 +17,18 @@ import subprocess
 import sys
 import tempfile
 
-DETECTION_WORKLOADS = ["trees", "lru", "temporaries"]
+
+def run(binary, out, run_flags, allocators):
+    subprocess.run([binary, "run", "--reps", "1", "--warmup", "0", "-a", ",".join(allocators), "--out", out,
+                    *run_flags], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def run(binary, out, *args):
-    subprocess.run([binary, "run", "--quick", "--reps", "1", "--out", out, *args], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def relabel(path, allocator):
+def relabel(path, slow_spec):
     doc = json.load(open(path))
     for r in doc["runs"]:
-        r["allocator"] = allocator
-    doc["meta"]["matrix"]["allocators"] = [allocator]
+        if r["allocator"] == slow_spec:
+            r["allocator"] = "pool"
+    doc["meta"]["matrix"]["allocators"] = ["pool" if a == slow_spec else a for a in doc["meta"]["matrix"]["allocators"]]
     json.dump(doc, open(path, "w"))
 
 
@@ -46,64 +45,64 @@ def compare(binary, base, cand, flags):
     return p.returncode, json.loads(p.stdout)
 
 
-def trial(binary, rounds, flags, args_a, args_b, relabel_b=None):
+def pool_throughputs(binary, run_flags, allocator, rounds=3):
+    """Median throughput per workload/collector of `allocator`, over a few rounds."""
     with tempfile.TemporaryDirectory() as d:
-        a_files, b_files = [], []
+        values = {}
         for r in range(rounds):
-            sides = [("a", args_a, a_files), ("b", args_b, b_files)]
-            for name, args, files in (sides if r % 2 == 0 else sides[::-1]):
-                path = os.path.join(d, "%s-%d.json" % (name, r))
-                run(binary, path, *args)
-                if name == "b" and relabel_b:
-                    relabel(path, relabel_b)
-                files.append(path)
-        return compare(binary, merged(binary, a_files, os.path.join(d, "a.json")),
-                       merged(binary, b_files, os.path.join(d, "b.json")), flags)
-
-
-def throughput(binary, allocator, workload, reps=5):
-    with tempfile.TemporaryDirectory() as d:
-        values = []
-        for r in range(reps):
-            path = os.path.join(d, "t%d.json" % r)
-            run(binary, path, "-a", allocator, "-c", "gen", "-w", workload)
-            values.append(json.load(open(path))["runs"][0]["ops_per_s"])
-        return statistics.median(values)
+            path = os.path.join(d, "c%d.json" % r)
+            run(binary, path, run_flags, [allocator])
+            for x in json.load(open(path))["runs"]:
+                values.setdefault((x["collector"], x["workload"]), []).append(x["ops_per_s"])
+        return {k: statistics.median(v) for k, v in values.items()}
 
 
 def main():
-    binary = sys.argv[1]
-    trials = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
-    flags = sys.argv[4:]
-    print("detector rates: %d trials, %d rounds (repetitions) per side, compare flags %s" % (trials, rounds, flags or "default"))
+    binary, trials, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    rest = sys.argv[4:]
+    run_flags = rest[:rest.index("--")] if "--" in rest else rest
+    flags = rest[rest.index("--") + 1:] if "--" in rest else []
+    allocators = ["pool", "system"]
 
-    # Detection first (short), then A/A over the whole quick matrix (long).
-    for w in DETECTION_WORKLOADS:
-        plain = throughput(binary, "pool", w)
-        probe = 100.0
-        loss = 1 - throughput(binary, "slow:ns=%g:pool" % probe, w) / plain
-        ns = probe * 0.10 / max(loss, 1e-3)
-        achieved = 1 - throughput(binary, "slow:ns=%.1f:pool" % ns, w) / plain
-        detected = 0
-        for t in range(trials):
-            _, c = trial(binary, rounds, flags, ["-a", "pool", "-c", "gen", "-w", w],
-                         ["-a", "slow:ns=%.1f:pool" % ns, "-c", "gen", "-w", w], relabel_b="pool")
-            detected += any(r["metric"] == "ops_per_s" and r["verdict"] == "regression" for r in c["rows"])
-        print("detection %-12s slow:ns=%.1f (throughput -%.1f %%): flagged in %d of %d trials"
-              % (w, ns, 100 * achieved, detected, trials), flush=True)
+    plain = pool_throughputs(binary, run_flags, "pool")
+    probe = 100.0
+    slowed = pool_throughputs(binary, run_flags, "slow:ns=%g:pool" % probe)
+    loss = statistics.median(1 - slowed[k] / plain[k] for k in plain)
+    ns = round(probe * 0.10 / loss, 1)
+    slow_spec = "slow:ns=%g:pool" % ns
+    check = pool_throughputs(binary, run_flags, slow_spec)
+    achieved = statistics.median(1 - check[k] / plain[k] for k in plain)
+    print("detector rates: %d trials, %d rounds per side, matrix %s x %s, compare flags %s" %
+          (trials, rounds, allocators, " ".join(run_flags), " ".join(flags) or "(default)"))
+    print("slow decorator: %s costs pool a median %.1f %% of throughput (%d combinations)" %
+          (slow_spec, 100 * achieved, len(plain)), flush=True)
 
-    alarms = 0
+    alarms = detections = 0
     for t in range(trials):
-        code, c = trial(binary, rounds, flags, [], [])
+        with tempfile.TemporaryDirectory() as d:
+            sides = {"p1": [], "p2": [], "s": []}
+            order = ["p1", "p2", "s"]
+            for r in range(rounds):
+                for name in order[r % 3:] + order[:r % 3]:
+                    path = os.path.join(d, "%s-%d.json" % (name, r))
+                    run(binary, path, run_flags, allocators if name != "s" else [slow_spec, "system"])
+                    if name == "s":
+                        relabel(path, slow_spec)
+                    sides[name].append(path)
+            p1, p2, s = (merged(binary, sides[n], os.path.join(d, n + ".json")) for n in ("p1", "p2", "s"))
+            code, aa = compare(binary, p1, p2, flags)
+            _, det = compare(binary, p1, s, flags)
         alarms += code == 1
-        flagged = ["%s/%s/%s %s %+.1f%%" % (r["allocator"], r["collector"], r["workload"], r["metric"],
-                                            100 * (r["ratio"] - 1))
-                   for r in c["rows"] if r["verdict"] == "regression"]
-        print("A/A trial %2d: %d combinations, %s" % (t + 1, c["combinations"],
-                                                     "no regression" if not flagged else "FLAGGED " + "; ".join(flagged)),
+        caught = [r for r in det["rows"] if r["allocator"] == "pool" and r["metric"] == "ops_per_s"
+                  and r["verdict"] == "regression"]
+        detections += bool(caught)
+        false = ["%s/%s/%s %s %+.1f%%" % (r["allocator"], r["collector"], r["workload"], r["metric"], 100 * (r["ratio"] - 1))
+                 for r in aa["rows"] if r["verdict"] == "regression"]
+        print("trial %2d: A/A %s; slow pool throughput flagged in %d of %d combinations" %
+              (t + 1, "no regression" if not false else "FALSE ALARM " + "; ".join(false), len(caught), len(plain)),
               flush=True)
     print("A/A: no regression flagged in %d of %d trials" % (trials - alarms, trials))
+    print("detection: the %.0f %% slowdown flagged in %d of %d trials" % (100 * achieved, detections, trials))
 
 
 if __name__ == "__main__":

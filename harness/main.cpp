@@ -149,9 +149,11 @@ double parse_percent(const std::string& text, const std::string& what) {
 }
 
 int command_compare(const std::string& base_path, const std::string& cand_path, const std::vector<std::string>& thresholds,
-                    const std::vector<std::string>& metrics, double alpha, bool markdown, bool json, bool all_rows) {
+                    const std::vector<std::string>& metrics, double alpha, bool no_correction, bool markdown, bool json,
+                    bool all_rows) {
     CompareOptions options;
     options.alpha = alpha;
+    options.holm = !no_correction;
     if (!metrics.empty()) options.metrics = metrics;
     for (const std::string& t : thresholds) {
         const auto eq = t.find('=');
@@ -298,6 +300,9 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("--metric,-m", compare_metrics,
                             "metrics compared (default: throughput,p99,gc_pause,rss)")->delimiter(',');
     compare_cmd->add_option("--alpha", compare_alpha, "significance level of the Mann-Whitney U test (default 0.05)");
+    bool compare_no_correction = false;
+    compare_cmd->add_flag("--no-correction", compare_no_correction,
+                          "judge each figure on its own p-value (default: Holm-adjusted over every figure compared)");
     compare_cmd->add_flag("--markdown", compare_markdown, "Markdown for a CI job summary");
     compare_cmd->add_flag("--json", compare_json, "JSON");
     compare_cmd->add_flag("--all", compare_all, "every compared figure, not only the changes");
@@ -350,7 +355,7 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("merge")) return command_merge(merge_inputs, merge_out, merge_as_repetitions);
         if (app.got_subcommand("compare"))
             return command_compare(compare_base, compare_cand, compare_thresholds, compare_metrics, compare_alpha,
-                                   compare_markdown, compare_json, compare_all);
+                                   compare_no_correction, compare_markdown, compare_json, compare_all);
         if (matrix.quick && run->count("--reps") == 0) matrix.reps = 1;
         if (matrix.quick && run->count("--warmup") == 0) matrix.warmup = 0;
         if (!shard_text.empty()) matrix.shard = parse_shard(shard_text);

@@ -191,6 +191,7 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
                 row["ci_low"] = 1.0;
                 row["ci_high"] = 1.0;
                 row["p_value"] = 1.0;
+                row["p_adjusted"] = 1.0;
                 row["verdict"] = "no change";
                 rows.push_back(row);
                 continue;
@@ -198,20 +199,50 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
             const double ratio = mb != 0 ? mc / mb : std::numeric_limits<double>::infinity();
             const auto [lo, hi] = bootstrap_ratio_interval(bv, cv, std::hash<std::string>{}(key + m->name));
             const double p = mann_whitney_u(cv, bv).p_value;
-            const bool worse = m->higher_is_better ? ratio < 1 - threshold : ratio > 1 + threshold;
-            const bool better = m->higher_is_better ? ratio > 1 + threshold : ratio < 1 - threshold;
-            const bool significant = p < options.alpha;
-            std::string verdict = "no change";
-            if (worse || better) verdict = !significant ? "not significant" : worse ? "regression" : "improvement";
-            regressions += verdict == "regression";
-            improvements += verdict == "improvement";
             row["ratio"] = number_or_null(ratio);
             row["ci_low"] = number_or_null(lo);
             row["ci_high"] = number_or_null(hi);
             row["p_value"] = p;
-            row["verdict"] = verdict;
+            row["worse"] = m->higher_is_better ? ratio < 1 - threshold : ratio > 1 + threshold;
+            row["better"] = m->higher_is_better ? ratio > 1 + threshold : ratio < 1 - threshold;
             rows.push_back(row);
         }
+    }
+    // Holm's step-down adjustment over the rows tested (both medians 0 is no test).
+    std::vector<nlohmann::json*> tested;
+    for (nlohmann::json& row : rows)
+        if (!row.contains("verdict")) tested.push_back(&row);
+    if (options.holm && !tested.empty()) {
+        const double m = static_cast<double>(tested.size());
+        bool any_testable = false;
+        for (const nlohmann::json* row : tested)
+            any_testable |= smallest_p((*row)["n_base"], (*row)["n_candidate"]) * m < options.alpha;
+        if (!any_testable) {
+            const int n = repetitions_needed(options.alpha / m);
+            throw std::invalid_argument("too few repetitions to test " + std::to_string(tested.size()) +
+                                        " figures at once (Holm): at least " + std::to_string(n) +
+                                        " per side are needed (run with --reps " + std::to_string(n) +
+                                        " or more, or compare fewer metrics or with --no-correction)");
+        }
+    }
+    std::sort(tested.begin(), tested.end(), [](const nlohmann::json* a, const nlohmann::json* b) {
+        return (*a)["p_value"].get<double>() < (*b)["p_value"].get<double>();
+    });
+    double running = 0;
+    for (std::size_t i = 0; i < tested.size(); ++i) {
+        nlohmann::json& row = *tested[i];
+        const double p = row["p_value"].get<double>();
+        running = std::max(running, std::min(1.0, p * static_cast<double>(options.holm ? tested.size() - i : 1)));
+        row["p_adjusted"] = options.holm ? running : p;
+        const bool significant = row["p_adjusted"].get<double>() < options.alpha;
+        const bool worse = row["worse"].get<bool>(), better = row["better"].get<bool>();
+        std::string verdict = "no change";
+        if (worse || better) verdict = !significant ? "not significant" : worse ? "regression" : "improvement";
+        regressions += verdict == "regression";
+        improvements += verdict == "improvement";
+        row["verdict"] = verdict;
+        row.erase("worse");
+        row.erase("better");
     }
     if (common == 0)
         throw std::invalid_argument("the two results files share no combination (allocator, collector, workload, "
@@ -220,6 +251,8 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
     for (const RunMetric* m : metrics)
         thresholds[m->name] = options.thresholds.count(m->name) ? options.thresholds.at(m->name) : options.threshold;
     return {{"alpha", options.alpha},
+            {"correction", options.holm ? "holm" : "none"},
+            {"tests", tested.size()},
             {"thresholds", thresholds},
             {"combinations", common},
             {"regressions", regressions},
@@ -233,7 +266,7 @@ std::string comparison_table(const nlohmann::json& comparison, bool all_rows) {
     std::string out;
     char line[512];
     std::snprintf(line, sizeof line, "%-40s %-18s %14s %14s %8s %20s %8s  %s\n", "combination", "metric", "base",
-                  "candidate", "change", "95% CI", "p", "verdict");
+                  "candidate", "change", "95% CI", comparison["correction"] == "holm" ? "p (Holm)" : "p", "verdict");
     out += line;
     std::size_t shown = 0;
     for (const nlohmann::json& row : comparison["rows"]) {
@@ -244,7 +277,7 @@ std::string comparison_table(const nlohmann::json& comparison, bool all_rows) {
                       row["metric"].get<std::string>().c_str(),
                       format_value(row["base_median"].get<double>(), unit).c_str(),
                       format_value(row["candidate_median"].get<double>(), unit).c_str(), percent(row["ratio"]).c_str(),
-                      interval(row).c_str(), row["p_value"].get<double>(),
+                      interval(row).c_str(), row["p_adjusted"].get<double>(),
                       (row["verdict"] == "regression" ? "REGRESSION" : row["verdict"].get<std::string>()).c_str());
         out += line;
     }
@@ -263,10 +296,11 @@ std::string comparison_markdown(const nlohmann::json& comparison) {
                                   : "### pymembench: no regression\n\n";
     char line[512];
     std::snprintf(line, sizeof line,
-                  "%zu combinations compared, %zu improvements; a change counts when its Mann-Whitney p < %.3g and "
-                  "it is beyond its threshold (",
+                  "%zu combinations compared, %zu improvements; a change counts when its Mann-Whitney p (%s "
+                  "over %zu tests) < %.3g and it is beyond its threshold (",
                   comparison["combinations"].get<std::size_t>(), comparison["improvements"].get<std::size_t>(),
-                  comparison["alpha"].get<double>());
+                  comparison["correction"] == "holm" ? "Holm-adjusted" : "unadjusted",
+                  comparison["tests"].get<std::size_t>(), comparison["alpha"].get<double>());
     out += line;
     bool first = true;
     for (const auto& [metric, t] : comparison["thresholds"].items()) {
@@ -286,7 +320,7 @@ std::string comparison_markdown(const nlohmann::json& comparison) {
                           row["metric"].get<std::string>().c_str(),
                           format_value(row["base_median"].get<double>(), unit).c_str(),
                           format_value(row["candidate_median"].get<double>(), unit).c_str(),
-                          percent(row["ratio"]).c_str(), interval(row).c_str(), row["p_value"].get<double>(),
+                          percent(row["ratio"]).c_str(), interval(row).c_str(), row["p_adjusted"].get<double>(),
                           verdict.c_str());
             t += line;
         }

@@ -5,8 +5,10 @@
 // the ratio of medians (candidate / base) with a 95 % bootstrap confidence interval (percentile
 // method, 2000 resamples, a fixed seed per row: the same files always give the same answer), and
 // the two-sided Mann-Whitney U test's p-value. A change is a regression only when it is both
-// significant (p < alpha) and beyond its threshold in the metric's bad direction (throughput
-// down, latency, pause time or RSS up); an improvement likewise in the good direction.
+// significant and beyond its threshold in the metric's bad direction (throughput down, latency,
+// pause time or RSS up); an improvement likewise in the good direction. Significant means the
+// p-value, Holm-adjusted over every row tested (unless turned off), is below alpha: a check of
+// hundreds of figures then cries wolf with probability at most alpha, not hundreds of times it.
 //
 // Invariants: a row whose medians are both 0 (no pauses under rc) is "no change"; the verdicts
 // are "regression", "improvement", "not significant" (beyond the threshold, p >= alpha) and
@@ -29,6 +31,9 @@ struct CompareOptions {
     double threshold = 0.05;                     // relative change that matters, for every metric...
     std::map<std::string, double> thresholds;    // ...unless overridden per metric
     double alpha = 0.05;                         // significance level of the Mann-Whitney U test
+    // Holm's step-down correction over every tested row (default): the chance of flagging any
+    // change when there is none stays below alpha however many combinations are compared.
+    bool holm = true;
 };
 
 // "throughput", "p99", "gc_pause", "rss" and any run metric's own name -> the run metric's name;

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The regression check's error rates: A/A trials (same build on both sides: how often a
-# regression is flagged anyway) and detection trials (a `slow` decorator costing 10 % of
-# throughput: how often it is caught), each as scripts/perf-check.sh measures (alternating
-# rounds). Prints both rates. Long: about TRIALS x 2 x ROUNDS quick matrices.
-#   scripts/bench-detector.sh [TRIALS] [ROUNDS] [compare flags...]     defaults: 20 5
+# The regression check's error rates (bench/detector_rates.py): per trial, two sides with the same
+# build (A/A: is a regression flagged anyway?) and one with pool slowed by the `slow` decorator by
+# 10 % of its throughput (is it caught?), rounds alternating as scripts/perf-check.sh does.
+# Prints both rates. Long: TRIALS x 3 x ROUNDS runs of the matrix (pool, system x both collectors
+# x every workload at --quick scale, unless other run flags are given).
+#   scripts/bench-detector.sh [TRIALS] [ROUNDS] [run flags..] [-- compare flags..]   defaults: 20 8 --quick
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build >/dev/null
-/usr/bin/python3 bench/detector_rates.py build/pymembench "${1:-20}" "${2:-5}" "${@:3}"
+TRIALS="${1:-20}"
+ROUNDS="${2:-8}"
+shift $(( $# > 2 ? 2 : $# ))
+[ $# -eq 0 ] && set -- --quick
+/usr/bin/python3 bench/detector_rates.py build/pymembench "$TRIALS" "$ROUNDS" "$@"

@@ -103,6 +103,41 @@ TEST(CompareResults, ABigButInsignificantChangeIsNotARegression) {
     EXPECT_EQ(c["regressions"], 0);
 }
 
+// Ten combinations each slower by 10 % with overlapping samples: each is significant on its own,
+// none after Holm's correction over the 30 figures tested: a check of many figures must not cry
+// wolf because one of them is unlucky.
+TEST(CompareResults, HolmCorrectionAccountsForManyFigures) {
+    const std::vector<double> base = {100, 98, 102, 99, 101, 97, 103};
+    const std::vector<double> cand = {90, 88, 92, 89, 99, 87, 100};
+    std::map<std::string, std::vector<double>> b, c;
+    for (int i = 0; i < 10; ++i) {
+        b["alloc" + std::to_string(i)] = base;
+        c["alloc" + std::to_string(i)] = cand;
+    }
+    CompareOptions raw;
+    raw.holm = false;
+    const auto uncorrected = compare_results(doc_with(b), doc_with(c), raw);
+    const auto& one = row_for(uncorrected, "ops_per_s", "alloc0");
+    ASSERT_LT(one["p_value"].get<double>(), 0.05);
+    EXPECT_EQ(one["verdict"], "regression");
+    EXPECT_EQ(uncorrected["regressions"], 20);  // throughput and p99 of all ten
+    const auto corrected = compare_results(doc_with(b), doc_with(c), {});
+    EXPECT_EQ(corrected["correction"], "holm");
+    EXPECT_EQ(corrected["tests"], 30);  // ops, p99 and RSS of ten combinations; no pauses under rc
+    EXPECT_EQ(corrected["regressions"], 0);
+    const auto& adjusted = row_for(corrected, "ops_per_s", "alloc0");
+    EXPECT_EQ(adjusted["verdict"], "not significant");
+    EXPECT_GE(adjusted["p_adjusted"].get<double>(), adjusted["p_value"].get<double>());
+    // The smallest p is multiplied by the number of tests (capped at 1).
+    double smallest = 1;
+    for (const auto& row : corrected["rows"])
+        if (row["metric"] != "gc_pause_total_ns") smallest = std::min(smallest, row["p_value"].get<double>());
+    double smallest_adjusted = 1;
+    for (const auto& row : corrected["rows"])
+        if (row["metric"] != "gc_pause_total_ns") smallest_adjusted = std::min(smallest_adjusted, row["p_adjusted"].get<double>());
+    EXPECT_DOUBLE_EQ(smallest_adjusted, std::min(1.0, 30 * smallest));
+}
+
 TEST(CompareResults, TooFewSamplesSayHowManyAreNeeded) {
     EXPECT_EQ(repetitions_needed(0.05), 4);  // 2 / C(8, 4) = 0.029; 2 / C(6, 3) = 0.1
     EXPECT_EQ(repetitions_needed(0.01), 5);  // 2 / C(10, 5) = 0.0079
@@ -111,6 +146,17 @@ TEST(CompareResults, TooFewSamplesSayHowManyAreNeeded) {
         FAIL() << "three repetitions cannot reach alpha 0.05";
     } catch (const std::invalid_argument& e) {
         EXPECT_NE(std::string(e.what()).find("at least 4"), std::string::npos) << e.what();
+    }
+    // 4 against 4 can reach 0.05 alone (2/70) but not over 3 figures at once (Holm): 5 are needed.
+    const std::vector<double> four = {1, 2, 3, 4};
+    CompareOptions uncorrected;
+    uncorrected.holm = false;
+    EXPECT_NO_THROW(compare_results(doc_with({{"pool", four}}), doc_with({{"pool", four}}), uncorrected));
+    try {
+        compare_results(doc_with({{"pool", four}}), doc_with({{"pool", four}}), {});
+        FAIL() << "4 against 4 cannot pass Holm over 3 figures";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("at least 5"), std::string::npos) << e.what();
     }
 }
 
