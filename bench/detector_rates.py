@@ -64,14 +64,16 @@ def main():
     flags = rest[rest.index("--") + 1:] if "--" in rest else []
     allocators = ["pool", "system"]
 
+    # A fixed cost c per call turns throughput T into T / (1 + k c): k from a small probe cost,
+    # per combination, then the cost that loses 10 % for the median combination.
     plain = pool_throughputs(binary, run_flags, "pool")
-    probe = 100.0
+    probe = 5.0
     slowed = pool_throughputs(binary, run_flags, "slow:ns=%g:pool" % probe)
-    loss = statistics.median(1 - slowed[k] / plain[k] for k in plain)
-    ns = round(probe * 0.10 / loss, 1)
+    k = statistics.median((plain[c] / slowed[c] - 1) / probe for c in plain)
+    ns = round((1 / 0.9 - 1) / k, 2)
     slow_spec = "slow:ns=%g:pool" % ns
     check = pool_throughputs(binary, run_flags, slow_spec)
-    achieved = statistics.median(1 - check[k] / plain[k] for k in plain)
+    achieved = statistics.median(1 - check[c] / plain[c] for c in plain)
     print("detector rates: %d trials, %d rounds per side, matrix %s x %s, compare flags %s" %
           (trials, rounds, allocators, " ".join(run_flags), " ".join(flags) or "(default)"))
     print("slow decorator: %s costs pool a median %.1f %% of throughput (%d combinations)" %

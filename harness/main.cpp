@@ -4,6 +4,7 @@
 //   validate each workload's model against its Python twin under the real interpreter;
 //   merge   join the shards of one matrix;
 //   compare two results files, for CI regression checks;
+//   plot    figures and an HTML report of a results file (plot/report.py, matplotlib);
 //   worker  (internal) one run inside this process, results as JSON on standard output.
 // Exit codes: 0 success; 1 some run failed, or compare found a regression (every other run is
 // kept); 2 bad input (one line on standard error naming what was wrong and what is accepted).
@@ -11,8 +12,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <new>
@@ -24,6 +27,7 @@
 #include "allocators/registry.h"
 #include "collectors/registry.h"
 #include "harness/allocator_stress.h"
+#include "harness/build_info.h"
 #include "harness/matrix_runner.h"
 #include "harness/metadata.h"
 #include "harness/single_run.h"
@@ -170,6 +174,20 @@ int command_compare(const std::string& base_path, const std::string& cand_path, 
     return comparison["regressions"].get<std::size_t>() > 0 ? 1 : 0;
 }
 
+// `plot`: the plotting code is Python (plot/report.py, matplotlib); run it under the Python this
+// build was configured with, passing the arguments through.
+int command_plot(const std::vector<std::string>& args) {
+    const std::string script = std::string(kSourceDir) + "/plot/report.py";
+    std::vector<std::string> argv = {kPythonExecutable, script};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> c_argv;
+    for (std::string& a : argv) c_argv.push_back(a.data());
+    c_argv.push_back(nullptr);
+    execv(kPythonExecutable, c_argv.data());
+    std::fprintf(stderr, "pymembench plot: cannot run %s: %s\n", kPythonExecutable, std::strerror(errno));
+    return 2;
+}
+
 int command_merge(const std::vector<std::string>& inputs, const std::string& out, bool repetitions) {
     check_writable(out);
     std::vector<std::pair<std::string, nlohmann::json>> files;
@@ -259,9 +277,10 @@ int main(int argc, char** argv) {
     worker->add_flag("--latency-alternate", worker_alternate);
 
     const std::string first = argc > 1 ? argv[1] : "";
+    if (first == "plot") return command_plot(std::vector<std::string>(argv + 2, argv + argc));
     if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker" &&
         first != "stress-allocator" && first != "validate" && first != "merge" && first != "compare") {
-        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run, validate, merge, compare)\n",
+        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run, validate, merge, compare, plot)\n",
                      argv[1]);
         return 2;
     }

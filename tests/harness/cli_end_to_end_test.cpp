@@ -170,6 +170,7 @@ TEST(CliEndToEnd, BadInputGetsOneLineAndExitCode2) {
         {{"run", "--workload", "trees", "--param", "trees=abc"}, "abc"},
         {{"run", "--allocator", "system:x=1", "--workload", "trees"}, "system"},
         {{"frobnicate"}, "frobnicate"},
+        {{"plot", "/nonexistent/results.json", "--out", "/tmp"}, "/nonexistent/results.json"},
     };
     for (const BadInput& c : cases) {
         std::vector<std::string> args = c.args;

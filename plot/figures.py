@@ -1,0 +1,228 @@
+"""The report's figures, one function each, every one returning a matplotlib Figure built from a
+results document (or a comparison) and nothing else: the caller saves it. Figures draw only
+successful runs; every axis names its unit.
+
+  throughput       per workload: median throughput per allocator x collector, min-max whiskers
+  latency          per workload: per-op latency percentile curves (x: 1/(1-p), log scale)
+  gc_pauses        per workload: total pause time per combination, and pause-duration CDFs
+  memory_timeline  for one workload: RSS and live bytes over time, one line pair per combination
+  pareto           per workload: peak RSS against throughput, the Pareto front marked
+  heatmap          per workload: allocator x collector throughput relative to the best
+  comparison       a `compare --json` output: ratio per figure with its confidence interval
+"""
+import math
+
+import results_data as rd
+import style
+
+
+def _label(allocator, collector):
+    return "%s/%s" % (allocator, collector)
+
+
+def throughput(doc):
+    wls = rd.workloads(doc)
+    fig, axes = style.new_figure(len(wls))
+    for ax, w in zip(axes, wls):
+        combos = rd.combinations(doc, w)
+        for i, (a, c) in enumerate(combos):
+            xs = rd.values(rd.runs_of(doc, w, a, c), lambda r: r["ops_per_s"])
+            med, lo, hi = rd.median_min_max(xs)
+            ax.bar(i, med / 1e3, color=style.allocator_colour(a), hatch=style.collector_hatch(c),
+                   edgecolor="black", linewidth=0.5, yerr=[[(med - lo) / 1e3], [(hi - med) / 1e3]], capsize=3,
+                   label=_label(a, c))
+        ax.set_xticks(range(len(combos)))
+        ax.set_xticklabels([_label(a, c) for a, c in combos], rotation=60, ha="right", fontsize=7)
+        ax.set_title(w)
+        ax.set_ylabel("throughput (thousand ops/s)")
+    fig.suptitle("Throughput: median of repetitions, whiskers min to max")
+    fig.tight_layout()
+    return fig
+
+
+def _percentile_curve(run):
+    """(x = 1/(1-p), latency in us) points from a run's latency histogram."""
+    rows = run.get("latency_histogram_ns") or []
+    total = sum(r[2] for r in rows)
+    xs, ys, seen = [], [], 0
+    for low, high, count in rows:
+        seen += count
+        p = seen / total
+        if p >= 1:
+            p = 1 - 1 / (2 * total)  # the maximum: plotted just beyond the last finite point
+        xs.append(1 / (1 - p))
+        ys.append((low + high) / 2 / 1e3)
+    return xs, ys
+
+
+def latency(doc):
+    wls = rd.workloads(doc)
+    fig, axes = style.new_figure(len(wls))
+    for ax, w in zip(axes, wls):
+        for a, c in rd.combinations(doc, w):
+            runs = [r for r in rd.runs_of(doc, w, a, c) if r.get("latency_histogram_ns")]
+            if not runs:
+                continue
+            xs, ys = _percentile_curve(rd.representative_run(runs))
+            ax.plot(xs, ys, color=style.allocator_colour(a), linestyle=style.collector_linestyle(c),
+                    label=_label(a, c))
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ticks = [1, 2, 10, 100, 1000, 10000, 100000]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels(["0", "50", "90", "99", "99.9", "99.99", "99.999"], fontsize=7)
+        ax.set_xlabel("percentile (%)")
+        ax.set_ylabel("op latency (us)")
+        ax.set_title(w)
+    axes[0].legend(fontsize=6)
+    fig.suptitle("Per-op latency by percentile (the run with median throughput)")
+    fig.tight_layout()
+    return fig
+
+
+def gc_pauses(doc):
+    wls = rd.workloads(doc)
+    fig, axes = style.new_figure(2 * len(wls), columns=4)
+    for i, w in enumerate(wls):
+        total_ax, cdf_ax = axes[2 * i], axes[2 * i + 1]
+        combos = rd.combinations(doc, w)
+        for j, (a, c) in enumerate(combos):
+            runs = rd.runs_of(doc, w, a, c)
+            totals = rd.values(runs, lambda r: r["gc"]["pause_ns"]["total"])
+            med, lo, hi = rd.median_min_max(totals or [0.0])
+            total_ax.bar(j, med / 1e6, color=style.allocator_colour(a), hatch=style.collector_hatch(c),
+                         edgecolor="black", linewidth=0.5, yerr=[[(med - lo) / 1e6], [(hi - med) / 1e6]], capsize=3)
+            rows = rd.representative_run(runs).get("gc", {}).get("pause_histogram_ns") or []
+            if rows:
+                n = sum(r[2] for r in rows)
+                xs, ys, seen = [], [], 0
+                for low, high, count in rows:
+                    seen += count
+                    xs.append((low + high) / 2 / 1e6)
+                    ys.append(100 * seen / n)
+                cdf_ax.step(xs, ys, where="post", color=style.allocator_colour(a),
+                            linestyle=style.collector_linestyle(c), label=_label(a, c))
+        total_ax.set_xticks(range(len(combos)))
+        total_ax.set_xticklabels([_label(a, c) for a, c in combos], rotation=60, ha="right", fontsize=7)
+        total_ax.set_ylabel("total GC pause (ms)")
+        total_ax.set_title("%s: total pause" % w)
+        cdf_ax.set_xscale("log")
+        cdf_ax.set_xlabel("pause (ms)")
+        cdf_ax.set_ylabel("pauses at most this long (%)")
+        cdf_ax.set_title("%s: pause durations" % w)
+        if cdf_ax.get_lines():
+            cdf_ax.legend(fontsize=6)
+    fig.suptitle("GC pauses: total per run (median, min-max) and the distribution of single pauses")
+    fig.tight_layout()
+    return fig
+
+
+def memory_timeline(doc, workload):
+    combos = rd.combinations(doc, workload)
+    fig, axes = style.new_figure(2, width_per_panel=6.5, height=4, columns=2)
+    rss_ax, live_ax = axes
+    for a, c in combos:
+        run = rd.representative_run(rd.runs_of(doc, workload, a, c))
+        t = run.get("memory_timeline")
+        if not t:
+            continue
+        ms = [x / 1e6 for x in t["t_ns"]]
+        kwargs = dict(color=style.allocator_colour(a), linestyle=style.collector_linestyle(c), label=_label(a, c))
+        rss_ax.plot(ms, [style.mib(x) for x in t["rss_bytes"]], **kwargs)
+        live_ax.plot(ms, [style.mib(x) for x in t["live_bytes"]], **kwargs)
+    for ax, what in ((rss_ax, "resident set (MiB)"), (live_ax, "live bytes (MiB)")):
+        ax.set_xlabel("time since the start of setup (ms)")
+        ax.set_ylabel(what)
+    rss_ax.set_title("%s: RSS over time" % workload)
+    live_ax.set_title("%s: live bytes over time" % workload)
+    rss_ax.legend(fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+def pareto_front(points):
+    """The points no other point beats on both axes (lower x = RSS, higher y = throughput),
+    sorted by x."""
+    front = []
+    for x, y in sorted(points, key=lambda p: (p[0], -p[1])):
+        if not front or y > front[-1][1]:
+            front.append((x, y))
+    return front
+
+
+def pareto(doc):
+    wls = rd.workloads(doc)
+    fig, axes = style.new_figure(len(wls))
+    for ax, w in zip(axes, wls):
+        points = []
+        for a, c in rd.combinations(doc, w):
+            runs = rd.runs_of(doc, w, a, c)
+            x = rd.median_min_max(rd.values(runs, lambda r: r["peak_rss_bytes"]))[0]
+            y = rd.median_min_max(rd.values(runs, lambda r: r["ops_per_s"]))[0]
+            points.append((style.mib(x), y / 1e3))
+            ax.scatter([points[-1][0]], [points[-1][1]], color=style.allocator_colour(a),
+                       marker="o" if c.startswith("rc") else "s", label=_label(a, c), zorder=3)
+        front = pareto_front(points)
+        ax.plot([p[0] for p in front], [p[1] for p in front], color="black", linewidth=1, zorder=2,
+                label="Pareto front")
+        ax.set_xlabel("peak RSS (MiB)")
+        ax.set_ylabel("throughput (thousand ops/s)")
+        ax.set_title(w)
+    axes[0].legend(fontsize=6)
+    fig.suptitle("Memory against speed: medians; the line joins the combinations nothing beats on both")
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(doc):
+    wls = rd.workloads(doc)
+    allocs, colls = rd.allocators(doc), rd.collectors(doc)
+    fig, axes = style.new_figure(len(wls), width_per_panel=3.6, height=3.6)
+    for ax, w in zip(axes, wls):
+        grid = []
+        for a in allocs:
+            row = []
+            for c in colls:
+                xs = rd.values(rd.runs_of(doc, w, a, c), lambda r: r["ops_per_s"])
+                row.append(rd.median_min_max(xs)[0] if xs else math.nan)
+            grid.append(row)
+        best = max(v for row in grid for v in row if not math.isnan(v))
+        rel = [[v / best for v in row] for row in grid]
+        image = ax.imshow(rel, cmap="viridis", vmin=min(min(v for v in row if not math.isnan(v)) for row in rel if
+                                                        any(not math.isnan(v) for v in row)), vmax=1.0, aspect="auto")
+        for i, row in enumerate(rel):
+            for j, v in enumerate(row):
+                if not math.isnan(v):
+                    ax.text(j, i, "%.2f" % v, ha="center", va="center", fontsize=7,
+                            color="white" if v < 0.8 else "black")
+        ax.set_xticks(range(len(colls)))
+        ax.set_xticklabels(colls)
+        ax.set_yticks(range(len(allocs)))
+        ax.set_yticklabels(allocs)
+        ax.set_title(w)
+        fig.colorbar(image, ax=ax, label="throughput / best (ratio)")
+    fig.suptitle("Throughput relative to the best combination of each workload")
+    fig.tight_layout()
+    return fig
+
+
+def comparison(comp):
+    rows = [r for r in comp["rows"] if isinstance(r.get("ratio"), (int, float))]
+    fig, axes = style.new_figure(1, width_per_panel=9, height=max(3.0, 0.22 * len(rows) + 1.2), columns=1)
+    ax = axes[0]
+    for i, r in enumerate(rows):
+        colour = {"regression": style.WARNING, "improvement": style.GOOD}.get(r["verdict"], style.NEUTRAL)
+        low = r["ci_low"] if isinstance(r.get("ci_low"), (int, float)) else r["ratio"]
+        high = r["ci_high"] if isinstance(r.get("ci_high"), (int, float)) else r["ratio"]
+        ax.errorbar([100 * (r["ratio"] - 1)], [i],
+                    xerr=[[100 * max(0.0, r["ratio"] - low)], [100 * max(0.0, high - r["ratio"])]],
+                    fmt="o", color=colour, capsize=2, markersize=3)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(["%s/%s/%s %s" % (r["allocator"], r["collector"], r["workload"], r["metric"]) for r in rows],
+                       fontsize=6)
+    ax.invert_yaxis()
+    ax.set_xlabel("change, candidate against base (%): median ratio with its 95 % confidence interval")
+    ax.set_title("compare: %d regressions (red), %d improvements (green)" % (comp["regressions"], comp["improvements"]))
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,50 @@
+"""One look for every figure: a fixed colour per allocator (the same in every plot of every
+report), a line style per collector, and the Agg backend (no display needed)."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+# Known backends first, in a stable order; others (preload:..., slow:...) get the next free colour.
+_PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+            "#bcbd22", "#17becf"]
+_KNOWN = ["system", "pool", "cpython", "mimalloc", "jemalloc", "tcmalloc"]
+_COLLECTOR_STYLES = {"rc": "-", "gen": "--", "incremental": "-.", "marksweep": ":"}
+_COLLECTOR_HATCHES = {"rc": "", "gen": "//", "incremental": "..", "marksweep": "xx"}
+
+WARNING = "#d62728"
+GOOD = "#2ca02c"
+NEUTRAL = "#7f7f7f"
+
+
+def allocator_colour(name, others=[]):
+    base = name.split(":")[0]
+    if base in _KNOWN:
+        return _PALETTE[_KNOWN.index(base)]
+    if name not in others:
+        others.append(name)
+    return _PALETTE[(len(_KNOWN) + others.index(name)) % len(_PALETTE)]
+
+
+def collector_linestyle(name):
+    return _COLLECTOR_STYLES.get(name.split(":")[0], "-")
+
+
+def collector_hatch(name):
+    return _COLLECTOR_HATCHES.get(name.split(":")[0], "")
+
+
+def new_figure(panels, width_per_panel=4.2, height=3.4, columns=4):
+    """A figure with `panels` axes in a grid of at most `columns` columns; extra axes hidden."""
+    cols = max(1, min(columns, panels))
+    rows = (panels + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(width_per_panel * cols, height * rows), squeeze=False)
+    flat = [ax for row in axes for ax in row]
+    for ax in flat[panels:]:
+        ax.set_visible(False)
+    return fig, flat[:panels]
+
+
+def mib(x):
+    return x / (1 << 20)
