@@ -206,8 +206,12 @@ def heatmap(doc):
     return fig
 
 
-def comparison(comp):
-    rows = [r for r in comp["rows"] if isinstance(r.get("ratio"), (int, float))]
+def comparison(comp, most=60):
+    """Every compared figure's change, or the `most` largest ones (regressions and improvements
+    always among them) when there are more."""
+    all_rows = [r for r in comp["rows"] if isinstance(r.get("ratio"), (int, float))]
+    rows = sorted(all_rows, key=lambda r: (r["verdict"] not in ("regression", "improvement"), -abs(r["ratio"] - 1)))
+    rows = rows[:most]
     fig, axes = style.new_figure(1, width_per_panel=9, height=max(3.0, 0.22 * len(rows) + 1.2), columns=1)
     ax = axes[0]
     for i, r in enumerate(rows):
@@ -223,6 +227,8 @@ def comparison(comp):
                        fontsize=6)
     ax.invert_yaxis()
     ax.set_xlabel("change, candidate against base (%): median ratio with its 95 % confidence interval")
-    ax.set_title("compare: %d regressions (red), %d improvements (green)" % (comp["regressions"], comp["improvements"]))
+    shown = "" if len(rows) == len(all_rows) else "; the %d largest changes of %d" % (len(rows), len(all_rows))
+    ax.set_title("compare: %d regressions (red), %d improvements (green)%s"
+                 % (comp["regressions"], comp["improvements"], shown))
     fig.tight_layout()
     return fig

@@ -117,6 +117,13 @@ class Figures(unittest.TestCase):
         self.assertEqual(colours[0], style.WARNING)
         self.assertEqual(colours[1], style.GOOD)
         self.assertEqual(colours.count(style.NEUTRAL), 3)
+        # Many figures: the largest changes, with the regressions among them.
+        style.plt.close(fig)
+        many = synthetic_comparison()
+        many["rows"] = many["rows"] * 30
+        fig = figures.comparison(many, most=60)
+        self.assertEqual(len(fig.axes[0].containers), 60)
+        self.assertIn(style.WARNING, [c.lines[0].get_color() for c in fig.axes[0].containers])
 
 
 class Report(unittest.TestCase):
