@@ -3,6 +3,8 @@ find_package(PkgConfig REQUIRED)
 find_package(CLI11 REQUIRED CONFIG)
 find_package(nlohmann_json 3.10 REQUIRED CONFIG)
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)                 # crc32 of trace chunks
+find_package(absl REQUIRED CONFIG)          # flat_hash_map: the trace recorder's pointer -> slot map
 # The system's Python (Debian's python3.11 and libpython3.11), not whichever python3 is first on
 # PATH: it is the interpreter the project measures against and the one that sees Debian's
 # python3-matplotlib. Override with -DPython3_EXECUTABLE=... to measure another build.

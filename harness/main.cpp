@@ -5,6 +5,7 @@
 //   merge   join the shards of one matrix;
 //   compare two results files, for CI regression checks;
 //   plot    figures and an HTML report of a results file (plot/report.py, matplotlib);
+//   record  a real Python program's allocations into a trace; trace-info: what a trace holds;
 //   worker  (internal) one run inside this process, results as JSON on standard output.
 // Exit codes: 0 success; 1 some run failed, or compare found a regression (every other run is
 // kept); 2 bad input (one line on standard error naming what was wrong and what is accepted).
@@ -31,6 +32,7 @@
 #include "harness/matrix_runner.h"
 #include "harness/metadata.h"
 #include "harness/single_run.h"
+#include "harness/trace_commands.h"
 #include "harness/validate.h"
 #include "results/compare_results.h"
 #include "results/merge_results.h"
@@ -59,12 +61,14 @@ int command_list() {
     std::printf("collectors:\n");
     for (const CollectorEntry& e : collector_registry()) std::printf("  %-10s %s\n", e.name.c_str(), e.description.c_str());
     std::printf("workloads:\n");
-    for (const WorkloadEntry& e : workload_registry()) {
-        std::printf("  %-10s %s\n", e.name.c_str(), e.description.c_str());
+    auto print_workload = [](const WorkloadEntry& e, const char* note) {
+        std::printf("  %-10s %s%s\n", e.name.c_str(), e.description.c_str(), note);
         for (const ParamSpec& p : e.params)
-            std::printf("  %10s   %s=%lld  %s\n", "", p.name.c_str(), static_cast<long long>(p.default_value),
-                        p.help.c_str());
-    }
+            std::printf("  %10s   %s=%s  %s\n", "", p.name.c_str(),
+                        p.is_text ? p.default_text.c_str() : std::to_string(p.default_value).c_str(), p.help.c_str());
+    };
+    for (const WorkloadEntry& e : workload_registry()) print_workload(e, "");
+    for (const WorkloadEntry& e : extra_workload_registry()) print_workload(e, " (run only when named)");
     return 0;
 }
 
@@ -278,9 +282,14 @@ int main(int argc, char** argv) {
 
     const std::string first = argc > 1 ? argv[1] : "";
     if (first == "plot") return command_plot(std::vector<std::string>(argv + 2, argv + argc));
+    // record's arguments end with a whole command line of the program's own: parsed here.
+    if (first == "record") return command_record(std::vector<std::string>(argv + 2, argv + argc), command_line);
     if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker" &&
-        first != "stress-allocator" && first != "validate" && first != "merge" && first != "compare") {
-        std::fprintf(stderr, "pymembench: unknown command '%s' (accepted: list, run, validate, merge, compare, plot)\n",
+        first != "stress-allocator" && first != "validate" && first != "merge" && first != "compare" &&
+        first != "record" && first != "trace-info") {
+        std::fprintf(stderr,
+                     "pymembench: unknown command '%s' (accepted: list, run, validate, merge, compare, plot, record, "
+                     "trace-info)\n",
                      argv[1]);
         return 2;
     }
@@ -325,6 +334,13 @@ int main(int argc, char** argv) {
     compare_cmd->add_flag("--markdown", compare_markdown, "Markdown for a CI job summary");
     compare_cmd->add_flag("--json", compare_json, "JSON");
     compare_cmd->add_flag("--all", compare_all, "every compared figure, not only the changes");
+
+    std::string trace_info_path;
+    bool trace_info_json = false;
+    CLI::App* trace_info_cmd =
+        app.add_subcommand("trace-info", "what a trace holds: events, sizes, lifetimes, peak live bytes");
+    trace_info_cmd->add_option("trace", trace_info_path, "the trace file")->required();
+    trace_info_cmd->add_flag("--json", trace_info_json, "print it as JSON");
 
     std::string stress_spec;
     StressOptions stress;
@@ -371,6 +387,7 @@ int main(int argc, char** argv) {
             std::printf("%s: %s\n", allocator->identity().library.c_str(), failure.empty() ? "ok" : failure.c_str());
             return failure.empty() ? 0 : 1;
         }
+        if (app.got_subcommand("trace-info")) return command_trace_info(trace_info_path, trace_info_json);
         if (app.got_subcommand("merge")) return command_merge(merge_inputs, merge_out, merge_as_repetitions);
         if (app.got_subcommand("compare"))
             return command_compare(compare_base, compare_cand, compare_thresholds, compare_metrics, compare_alpha,

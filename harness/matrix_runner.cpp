@@ -93,14 +93,17 @@ std::vector<RunSpec> expand_matrix(const MatrixOptions& options) {
     // Names first, so a typo is reported as such rather than as a parameter problem.
     for (const std::string& a : options.allocators)
         for (const std::string& c : options.collectors)
-            for (const std::string& w : options.workloads) validate_run_spec({a, c, w, {}, 0, 0});
+            for (const std::string& w : options.workloads) validate_run_spec({a, c, w, {}, 0, 0}, false);
     check_bare_params(options);
     std::vector<RunSpec> combos;
     for (const std::string& wname : options.workloads) {
         const WorkloadEntry* w = find_workload(wname);
         const auto params = params_for(*w, options);
+        // A workload that makes no objects runs under the first collector only.
+        const std::size_t collectors = w->uses_collector ? options.collectors.size() : 1;
         for (const std::string& a : options.allocators)
-            for (const std::string& c : options.collectors) {
+            for (std::size_t ci = 0; ci < collectors; ++ci) {
+                const std::string& c = options.collectors[ci];
                 RunSpec spec{a, c, wname, params, options.seed, 0};
                 validate_run_spec(spec);
                 combos.push_back(spec);

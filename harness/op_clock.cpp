@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <utility>
 
 namespace pmb {
 namespace {
@@ -26,13 +27,26 @@ OpClock::OpClock() {
     const char* forced = std::getenv("PMB_OP_CLOCK");
     if (forced != nullptr && std::string(forced) == "clock_monotonic") return;
     if (!invariant_tsc()) return;
-    // Calibrate over ~5 ms; the pairs of reads bracket each other so the error is one read's cost.
-    const std::uint64_t ns0 = now_ns(), tsc0 = __rdtsc();
-    std::uint64_t ns1 = ns0, tsc1 = tsc0;
-    while (ns1 - ns0 < 5'000'000) {
-        tsc1 = __rdtsc();
-        ns1 = now_ns();
+    // Calibrate over ~5 ms between two (clock, TSC) pairs. Each pair is the tightest of 32
+    // tries of TSC, clock, TSC: a pair whose reads a preemption separated would skew the rate by
+    // the length of the preemption (a loaded machine showed 3x), so only the endpoints matter and
+    // each is taken where nothing came between its reads.
+    auto tight_pair = [] {
+        std::uint64_t best_width = UINT64_MAX, ns = 0, tsc = 0;
+        for (int i = 0; i < 32; ++i) {
+            const std::uint64_t a = __rdtsc(), t = now_ns(), b = __rdtsc();
+            if (b - a < best_width) {
+                best_width = b - a;
+                ns = t;
+                tsc = a + (b - a) / 2;
+            }
+        }
+        return std::pair{ns, tsc};
+    };
+    const auto [ns0, tsc0] = tight_pair();
+    while (now_ns() - ns0 < 5'000'000) {
     }
+    const auto [ns1, tsc1] = tight_pair();
     if (tsc1 <= tsc0) return;
     mult_ = static_cast<std::uint64_t>((static_cast<unsigned __int128>(ns1 - ns0) << 32) / (tsc1 - tsc0));
     tsc_ = mult_ != 0;

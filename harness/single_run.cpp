@@ -40,7 +40,7 @@ const CollectorEntry& collector_entry(const std::string& name) {
 const WorkloadEntry& workload_entry(const std::string& name) {
     if (const WorkloadEntry* e = find_workload(name)) return *e;
     throw std::invalid_argument("unknown workload '" + name + "' (accepted: " + accepted_names(workload_registry()) +
-                                ")");
+                                ", " + accepted_names(extra_workload_registry()) + ")");
 }
 
 std::pair<std::string, std::string> split_spec(const std::string& text) {
@@ -101,7 +101,7 @@ nlohmann::json alternate_recording(std::uint64_t ops, RunOp& run_op, const OpClo
 
 }  // namespace
 
-void validate_run_spec(const RunSpec& spec) {
+void validate_run_spec(const RunSpec& spec, bool check_params) {
     const AllocatorSpec aspec = parse_allocator_spec(spec.allocator);
     allocator_entry(aspec.name).check(aspec.options);
     const auto [cname, coptions] = split_spec(spec.collector);
@@ -109,7 +109,8 @@ void validate_run_spec(const RunSpec& spec) {
     Heap unused({nullptr, nullptr, nullptr, nullptr, nullptr});
     collector_entry(cname).make(unused, coptions);
     const WorkloadEntry& w = workload_entry(spec.workload);
-    Params::resolve(w.name, w.params, spec.params);
+    const Params params = Params::resolve(w.name, w.params, spec.params);
+    if (check_params && w.check) w.check(params);
 }
 
 nlohmann::json execute_run(const RunSpec& spec) {
@@ -214,12 +215,13 @@ nlohmann::json execute_run(const RunSpec& spec) {
         // Pause start times relative to the start of setup, the origin of the memory timeline.
         for (nlohmann::json& pause : report.gc["pauses"]) pause[0] = pause[0].get<std::uint64_t>() - t_setup;
         out = {
-            {"params", params.values()},
+            {"params", params.to_json()},
             {"wall_s", wall_s},
             {"setup_s", static_cast<double>(t_start - t_setup) * 1e-9},
             {"ops", ops},
             {"steps", steps},
             {"steps_per_op", steps_per_op},
+            {"steps_per_s", wall_s > 0 ? static_cast<double>(steps) / wall_s : 0.0},
             {"ops_per_s", wall_s > 0 ? static_cast<double>(ops) / wall_s : 0.0},
             {"allocs", allocs},
             {"allocs_per_s", wall_s > 0 ? static_cast<double>(allocs) / wall_s : 0.0},

@@ -11,7 +11,8 @@ namespace pmb {
 // unknown or malformed), runs the workload and returns the worker's measurements as JSON.
 nlohmann::json execute_run(const RunSpec& spec);
 
-// Checks that every name and parameter in `spec` resolves, without running anything.
-void validate_run_spec(const RunSpec& spec);
+// Checks that every name and parameter in `spec` resolves (and, with `check_params`, that the
+// workload's own check of its parameters passes), without running anything.
+void validate_run_spec(const RunSpec& spec, bool check_params = true);
 
 }  // namespace pmb

@@ -7,9 +7,10 @@
 //
 // Invariants:
 //   live_bytes == sum of sizes passed to allocate/reallocate for blocks not yet released;
-//   allocations - releases == number of live blocks;
-//   the caller passes the block's current size to release/reallocate (the object model always
-//   knows it), so no allocator-specific size query is needed.
+//   live_blocks == blocks handed out and not yet released (allocate and calloc make one, as does
+//   realloc of nullptr; release of a block, and realloc to size 0 that returns nullptr, end one);
+//   the caller passes the block's current size to release/reallocate (the object model and a
+//   trace replay always know it), so no allocator-specific size query is needed.
 #pragma once
 
 #include <cstddef>
@@ -28,14 +29,28 @@ public:
         void* p = ops_.malloc(ops_.ctx, size);
         if (p == nullptr) throw std::bad_alloc();
         ++allocations_;
+        ++live_blocks_;
         grow(size);
         return p;
     }
 
+    // calloc: nelem * elsize zeroed bytes (the caller checked the product).
+    void* allocate_zeroed(std::size_t nelem, std::size_t elsize) {
+        void* p = ops_.calloc(ops_.ctx, nelem, elsize);
+        if (p == nullptr) throw std::bad_alloc();
+        ++allocations_;
+        ++live_blocks_;
+        grow(nelem * elsize);
+        return p;
+    }
+
+    // As C's realloc: `ptr` may be nullptr (a new block); a new size of 0 may free the block and
+    // return nullptr (glibc's realloc does; pymalloc's returns a block).
     void* reallocate(void* ptr, std::size_t old_size, std::size_t new_size) {
         void* p = ops_.realloc(ops_.ctx, ptr, new_size);
-        if (p == nullptr) throw std::bad_alloc();
+        if (p == nullptr && new_size != 0) throw std::bad_alloc();
         ++reallocations_;
+        live_blocks_ += (ptr == nullptr) - (p == nullptr);
         live_bytes_ -= old_size;
         grow(new_size);
         return p;
@@ -44,6 +59,7 @@ public:
     void release(void* ptr, std::size_t size) {
         ops_.free(ops_.ctx, ptr);
         ++releases_;
+        live_blocks_ -= ptr != nullptr;
         live_bytes_ -= size;
     }
 
@@ -52,7 +68,7 @@ public:
     std::uint64_t allocations() const { return allocations_; }
     std::uint64_t reallocations() const { return reallocations_; }
     std::uint64_t releases() const { return releases_; }
-    std::uint64_t live_blocks() const { return allocations_ - releases_; }
+    std::uint64_t live_blocks() const { return live_blocks_; }
 
 private:
     void grow(std::size_t size) {
@@ -66,6 +82,7 @@ private:
     std::uint64_t allocations_ = 0;
     std::uint64_t reallocations_ = 0;
     std::uint64_t releases_ = 0;
+    std::uint64_t live_blocks_ = 0;
 };
 
 }  // namespace pmb

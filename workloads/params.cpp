@@ -8,8 +8,15 @@ namespace pmb {
 Params Params::resolve(const std::string& workload, const std::vector<ParamSpec>& specs,
                        const std::map<std::string, std::string>& overrides) {
     Params p;
-    for (const ParamSpec& s : specs) p.values_[s.name] = s.default_value;
+    for (const ParamSpec& s : specs) {
+        if (s.is_text) p.texts_[s.name] = s.default_text;
+        else p.values_[s.name] = s.default_value;
+    }
     for (const auto& [key, text] : overrides) {
+        if (p.texts_.contains(key)) {
+            p.texts_[key] = text;
+            continue;
+        }
         if (!p.values_.contains(key)) {
             std::string accepted;
             for (const ParamSpec& s : specs) accepted += (accepted.empty() ? "" : ", ") + s.name;
@@ -30,6 +37,18 @@ std::int64_t Params::get(const std::string& name) const {
     auto it = values_.find(name);
     if (it == values_.end()) throw std::logic_error("workload asked for undeclared parameter " + name);
     return it->second;
+}
+
+const std::string& Params::text(const std::string& name) const {
+    auto it = texts_.find(name);
+    if (it == texts_.end()) throw std::logic_error("workload asked for undeclared text parameter " + name);
+    return it->second;
+}
+
+nlohmann::json Params::to_json() const {
+    nlohmann::json out = values_;
+    for (const auto& [k, v] : texts_) out[k] = v;
+    return out;
 }
 
 }  // namespace pmb

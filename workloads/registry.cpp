@@ -16,9 +16,15 @@ const std::vector<WorkloadEntry>& workload_registry() {
     return entries;
 }
 
+const std::vector<WorkloadEntry>& extra_workload_registry() {
+    static const std::vector<WorkloadEntry> entries = {trace_replay_workload()};
+    return entries;
+}
+
 const WorkloadEntry* find_workload(const std::string& name) {
-    for (const WorkloadEntry& e : workload_registry())
-        if (e.name == name) return &e;
+    for (const auto* registry : {&workload_registry(), &extra_workload_registry()})
+        for (const WorkloadEntry& e : *registry)
+            if (e.name == name) return &e;
     static const WorkloadEntry faulty = faulty_workload();
     if (name == faulty.name) return &faulty;
     return nullptr;

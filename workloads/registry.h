@@ -9,9 +9,11 @@
 
 namespace pmb {
 
-// The workloads a user runs: listed, in the default matrix, each with a Python twin.
+// The workloads of the default matrix: listed, each with a Python twin.
 const std::vector<WorkloadEntry>& workload_registry();
-// Those, plus test-only workloads (found by name, never listed).
+// Listed too, but run only when named, because they need a parameter (a trace file).
+const std::vector<WorkloadEntry>& extra_workload_registry();
+// Any of those, plus test-only workloads (found by name, never listed).
 const WorkloadEntry* find_workload(const std::string& name);
 
 // One function per workload file.
@@ -23,6 +25,7 @@ WorkloadEntry lru_workload();
 WorkloadEntry temporaries_workload();
 WorkloadEntry objects_workload();
 WorkloadEntry strings_workload();
+WorkloadEntry trace_replay_workload();
 WorkloadEntry faulty_workload();  // test-only
 
 }  // namespace pmb

@@ -39,13 +39,19 @@ public:
     virtual nlohmann::json counters() const { return nlohmann::json::object(); }
 };
 
+// A parameter: a non-negative integer, or (is_text) a text such as a file's path.
 struct ParamSpec {
     std::string name;
     std::int64_t default_value;
     std::string help;
+    bool is_text = false;
+    std::string default_text = {};
 };
+inline ParamSpec text_param(std::string name, std::string help, std::string default_text = {}) {
+    return {std::move(name), 0, std::move(help), true, std::move(default_text)};
+}
 
-// Integer parameters by name, complete (defaults filled in) and validated against a spec list.
+// Parameters by name, complete (defaults filled in) and validated against a spec list.
 class Params {
 public:
     // Applies `overrides` ("key" -> "value" text) on top of the defaults in `specs`; throws
@@ -53,10 +59,13 @@ public:
     static Params resolve(const std::string& workload, const std::vector<ParamSpec>& specs,
                           const std::map<std::string, std::string>& overrides);
     std::int64_t get(const std::string& name) const;
-    const std::map<std::string, std::int64_t>& values() const { return values_; }
+    const std::string& text(const std::string& name) const;
+    // Every parameter, integers as numbers and texts as strings.
+    nlohmann::json to_json() const;
 
 private:
     std::map<std::string, std::int64_t> values_;
+    std::map<std::string, std::string> texts_;
 };
 
 struct WorkloadEntry {
@@ -66,6 +75,12 @@ struct WorkloadEntry {
     std::map<std::string, std::string> quick;  // overrides for --quick (small scale)
     std::function<std::unique_ptr<Workload>(const Params& params, std::uint64_t seed)> make;
     std::uint64_t steps_per_op = 1;  // steps timed together as one op
+    // Checks resolved parameters beyond their syntax (a trace file's validity), before anything
+    // runs; throws std::invalid_argument with one line. Optional.
+    std::function<void(const Params& params)> check = {};
+    // False for a workload that makes no objects (a trace replay): the collector cannot matter, so
+    // a matrix runs it under its first collector only.
+    bool uses_collector = true;
 };
 
 }  // namespace pmb

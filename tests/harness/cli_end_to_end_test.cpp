@@ -11,18 +11,13 @@
 
 #include "harness/process_runner.h"
 #include "results/results_file.h"
+#include "tests/support/pymembench_cli.h"
 
 namespace pmb {
 namespace {
 
-ProcessOutcome pymembench(std::vector<std::string> args) {
-    args.insert(args.begin(), PMB_BINARY);
-    return run_process(args, {}, {120, 0});
-}
-
-std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("pmb_" + std::to_string(getpid()) + "_" + name)).string();
-}
+using test_support::pymembench;
+using test_support::temp_path;
 
 std::size_t line_count(const std::string& s) {
     std::size_t n = 0;

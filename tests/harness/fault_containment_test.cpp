@@ -18,20 +18,15 @@
 
 #include "harness/process_runner.h"
 #include "results/results_file.h"
+#include "tests/support/pymembench_cli.h"
 
 extern char** environ;
 
 namespace pmb {
 namespace {
 
-std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("pmb_fault_" + std::to_string(getpid()) + "_" + name)).string();
-}
-
-ProcessOutcome pymembench(std::vector<std::string> args) {
-    args.insert(args.begin(), PMB_BINARY);
-    return run_process(args, {}, {300, 0});
-}
+using test_support::pymembench;
+using test_support::temp_path;
 
 // Starts pymembench without waiting for it (its output discarded).
 pid_t spawn_pymembench(std::vector<std::string> args) {

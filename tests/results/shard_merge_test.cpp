@@ -9,18 +9,13 @@
 #include "harness/process_runner.h"
 #include "results/merge_results.h"
 #include "results/results_file.h"
+#include "tests/support/pymembench_cli.h"
 
 namespace pmb {
 namespace {
 
-std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("pmb_shard_" + std::to_string(getpid()) + "_" + name)).string();
-}
-
-ProcessOutcome pymembench(std::vector<std::string> args) {
-    args.insert(args.begin(), PMB_BINARY);
-    return run_process(args, {}, {300, 0});
-}
+using test_support::pymembench;
+using test_support::temp_path;
 
 void remove_results(const std::string& json) {
     std::filesystem::remove(json);

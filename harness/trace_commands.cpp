@@ -1,0 +1,79 @@
+#include "harness/trace_commands.h"
+
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+
+#include "results/results_file.h"
+#include "workloads/trace/trace_info.h"
+#include "workloads/trace/trace_reader.h"
+#include "workloads/trace/trace_recorder.h"
+
+namespace pmb {
+
+namespace {
+
+constexpr const char* kRecordUsage =
+    "usage: pymembench record --out TRACE [--] script.py [args..]   (or: .. [--] -m module [args..])";
+
+}  // namespace
+
+int command_record(const std::vector<std::string>& args, const std::vector<std::string>& command_line) {
+    std::string out;
+    std::size_t i = 0;
+    for (; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            std::printf("%s\nRuns the program in the system's Python 3.11 and records every object-domain allocation "
+                        "(malloc, calloc, realloc, free) into TRACE.\n",
+                        kRecordUsage);
+            return 0;
+        }
+        if ((a == "--out" || a == "-o") && i + 1 < args.size()) {
+            out = args[++i];
+        } else if (a.rfind("--out=", 0) == 0) {
+            out = a.substr(6);
+        } else if (a == "--") {
+            ++i;
+            break;
+        } else if (!a.empty() && a[0] == '-' && a != "-m") {
+            std::fprintf(stderr, "pymembench record: unknown option '%s' (%s)\n", a.c_str(), kRecordUsage);
+            return 2;
+        } else {
+            break;
+        }
+    }
+    if (out.empty() || i >= args.size()) {
+        std::fprintf(stderr, "pymembench record: %s\n", out.empty() ? "--out TRACE is required" : "no program given");
+        std::fprintf(stderr, "%s\n", kRecordUsage);
+        return 2;
+    }
+    const std::vector<std::string> program(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+    try {
+        check_writable(out);
+        const trace::RecordResult r = trace::record_python_program({out, program, command_line});
+        std::fprintf(stderr,
+                     "pymembench record: %llu events in %.2f s (peak live %.2f MiB), program exit status %d, "
+                     "written to %s\n",
+                     static_cast<unsigned long long>(r.events), static_cast<double>(r.duration_ns) * 1e-9,
+                     static_cast<double>(r.peak_live_bytes) / (1 << 20), r.exit_status, out.c_str());
+        return r.exit_status;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "pymembench record: %s\n", e.what());
+        return 2;
+    }
+}
+
+int command_trace_info(const std::string& path, bool json) {
+    try {
+        trace::TraceReader reader(path);
+        const nlohmann::json info = trace::trace_info(reader);
+        std::cout << (json ? info.dump(1) + "\n" : trace::trace_info_text(info));
+        return 0;
+    } catch (const trace::TraceError& e) {
+        std::fprintf(stderr, "pymembench: %s\n", e.what());
+        return 2;
+    }
+}
+
+}  // namespace pmb

@@ -1,0 +1,152 @@
+// Record and replay end to end, through the real binary: the three real Python programs of
+// workloads/python/real/ are recorded (at a small scale) and replayed through every backend, and
+// each replay's peak live bytes equals the recording's exactly; the program's exit status and
+// output pass through `record`; bad traces and bad arguments get one line and exit code 2.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "results/results_file.h"
+#include "tests/support/pymembench_cli.h"
+
+namespace pmb {
+namespace {
+
+using test_support::pymembench;
+using test_support::temp_path;
+
+const std::string kRealPrograms = std::string(PMB_SOURCE_DIR) + "/workloads/python/real/";
+
+std::string write_script(const std::string& name, const std::string& code) {
+    const std::string path = temp_path(name);
+    std::ofstream(path) << code;
+    return path;
+}
+
+nlohmann::json trace_info(const std::string& trace) {
+    ProcessOutcome p = pymembench({"trace-info", "--json", trace});
+    EXPECT_EQ(p.exit_code, 0) << p.err;
+    return nlohmann::json::parse(p.out);
+}
+
+class RealProgram : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RealProgram, RecordsAndReplaysWithTheRecordedPeakThroughEveryBackend) {
+    const std::string program = kRealPrograms + GetParam() + ".py";
+    const std::string trace = temp_path(std::string(GetParam()) + ".trace");
+    ProcessOutcome rec = pymembench({"record", "--out", trace, "--", program, "--scale", "1"});
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    EXPECT_NE(rec.out.find("checksum"), std::string::npos);  // the program's own output
+    const nlohmann::json info = trace_info(trace);
+    EXPECT_GT(info["events"].get<std::uint64_t>(), 10000u);
+    EXPECT_GT(info["program_start_event"].get<std::uint64_t>(), 0u);
+    EXPECT_EQ(info["unknown_blocks"], 0);
+    EXPECT_EQ(info["meta"]["command"][0], program);
+    EXPECT_EQ(info["meta"]["python_version"].get<std::string>().substr(0, 4), "3.11");
+
+    const std::string out = temp_path(std::string(GetParam()) + "_replay.json");
+    // tcmalloc, mimalloc and jemalloc are preloaded into their workers, impossible under ASan.
+#ifdef PMB_SANITIZER_BUILD
+    const std::string allocators = "cpython,pool,system";
+#else
+    const std::string allocators = "cpython,pool,system,mimalloc,jemalloc,tcmalloc";
+#endif
+    ProcessOutcome run = pymembench({"run", "--workload", "trace", "--param", "file=" + trace, "--allocator",
+                                     allocators, "--reps", "1", "--warmup", "0", "--out", out});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const nlohmann::json doc = read_results(out);
+    std::set<std::string> seen;
+    for (const auto& r : doc["runs"]) {
+        SCOPED_TRACE(r["allocator"].get<std::string>());
+        seen.insert(r["allocator"]);
+        ASSERT_EQ(r["status"], "ok") << r["error"];
+        EXPECT_EQ(r["collector"], "rc");  // a replay makes no objects: one collector only
+        EXPECT_EQ(r["peak_live_bytes"], info["peak_live_bytes"]);
+        EXPECT_EQ(r["counters"]["events"], info["events"]);
+        EXPECT_EQ(r["steps"], info["events"]);
+        EXPECT_EQ(r["counters"]["recorded_peak_live_bytes"], info["peak_live_bytes"]);
+        EXPECT_EQ(r["counters"]["blocks_live_at_end_of_trace"], info["live_blocks_at_end"]);
+        EXPECT_EQ(r["leaked_bytes"], 0);
+        EXPECT_GT(r["steps_per_s"].get<double>(), 1e6);
+        EXPECT_GE(r["peak_rss_bytes"].get<std::uint64_t>(), info["peak_live_bytes"].get<std::uint64_t>());
+        // Every request went to the allocator: its own count of blocks in use is back to the start.
+        EXPECT_EQ(r["allocs_total"].get<std::uint64_t>(),
+                  info["mallocs"].get<std::uint64_t>() + info["callocs"].get<std::uint64_t>() +
+                      info["reallocs"].get<std::uint64_t>());
+    }
+    EXPECT_EQ(seen.size(), static_cast<std::size_t>(std::count(allocators.begin(), allocators.end(), ',') + 1));
+    std::filesystem::remove(trace);
+    std::filesystem::remove(out);
+    std::filesystem::remove(out.substr(0, out.size() - 5) + ".csv");
+}
+
+INSTANTIATE_TEST_SUITE_P(Trace, RealProgram, ::testing::Values("json_roundtrip", "text_processing", "class_simulation"));
+
+TEST(TraceRecord, PassesTheProgramsExitStatusAndArgumentsThrough) {
+    const std::string script =
+        write_script("exit3.py", "import sys\nprint('args', sys.argv[1:])\nxs = [str(i) for i in range(1000)]\nsys.exit(3)\n");
+    const std::string trace = temp_path("exit3.trace");
+    ProcessOutcome p = pymembench({"record", "--out", trace, script, "a", "--b"});
+    EXPECT_EQ(p.exit_code, 3) << p.err;
+    EXPECT_NE(p.out.find("args ['a', '--b']"), std::string::npos) << p.out;
+    EXPECT_EQ(trace_info(trace)["exit_status"], 3);
+
+    const std::string raises = write_script("raises.py", "raise ValueError('boom')\n");
+    p = pymembench({"record", "--out", trace, "--", raises});
+    EXPECT_EQ(p.exit_code, 1);
+    EXPECT_NE(p.err.find("ValueError: boom"), std::string::npos) << p.err;
+    EXPECT_EQ(trace_info(trace)["exit_status"], 1);  // the trace is still whole
+
+    p = pymembench({"record", "--out", trace, "--", "-m", "json.tool", "--help"});
+    EXPECT_EQ(p.exit_code, 0) << p.err;
+    EXPECT_NE(p.out.find("json.tool"), std::string::npos) << p.out;
+    std::filesystem::remove(script);
+    std::filesystem::remove(raises);
+    std::filesystem::remove(trace);
+}
+
+void expect_one_line_exit_2(const ProcessOutcome& p, const std::string& needle) {
+    EXPECT_EQ(p.exit_code, 2) << p.err;
+    EXPECT_NE(p.err.find(needle), std::string::npos) << p.err;
+    EXPECT_LE(std::count(p.err.begin(), p.err.end(), '\n'), 2) << p.err;
+}
+
+TEST(TraceRecord, BadArgumentsGetOneLineAndExitCode2) {
+    const std::string trace = temp_path("bad.trace");
+    expect_one_line_exit_2(pymembench({"record", "--out", trace, "--", "/nonexistent/script.py"}),
+                           "cannot find the Python script");
+    expect_one_line_exit_2(pymembench({"record", "--", kRealPrograms + "json_roundtrip.py"}), "--out TRACE is required");
+    expect_one_line_exit_2(pymembench({"record", "--out", trace}), "no program given");
+    expect_one_line_exit_2(pymembench({"record", "--out", "/nonexistent/dir/x.trace", "--", kRealPrograms + "json_roundtrip.py"}),
+                           "/nonexistent/dir/x.trace");
+    expect_one_line_exit_2(pymembench({"record", "--bogus", "--out", trace}), "unknown option '--bogus'");
+}
+
+TEST(TraceReplay, DamagedTruncatedOrForeignFilesAreRefusedBeforeAnythingRuns) {
+    const std::string script = write_script("small.py", "d = {str(i): [i] * 3 for i in range(20000)}\n");
+    const std::string trace = temp_path("small.trace");
+    ASSERT_EQ(pymembench({"record", "--out", trace, "--", script}).exit_code, 0);
+    std::ifstream in(trace, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::string truncated = temp_path("truncated.trace"), damaged = temp_path("damaged.trace"),
+                      foreign = temp_path("foreign.trace");
+    std::ofstream(truncated, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] ^= 0x10;
+    std::ofstream(damaged, std::ios::binary) << flipped;
+    std::ofstream(foreign) << "{\"schema\": \"pymembench-results/1\"}\n";
+    const std::string out = temp_path("refused.json");
+    for (const auto& [file, what] : {std::pair{truncated, "truncated"}, {damaged, "damaged (CRC mismatch)"},
+                                     {foreign, "not a trace"}, {std::string("/nonexistent.trace"), "cannot read"}}) {
+        SCOPED_TRACE(file);
+        expect_one_line_exit_2(pymembench({"trace-info", file}), what);
+        expect_one_line_exit_2(pymembench({"run", "-w", "trace", "-p", "file=" + file, "-a", "pool", "--out", out}), what);
+    }
+    expect_one_line_exit_2(pymembench({"run", "-w", "trace", "-a", "pool", "--out", out}), "needs --param file=TRACE");
+    EXPECT_FALSE(std::filesystem::exists(out));  // nothing ran
+    for (const auto& f : {script, trace, truncated, damaged, foreign}) std::filesystem::remove(f);
+}
+
+}  // namespace
+}  // namespace pmb

@@ -1,0 +1,41 @@
+// Recording a real Python program's allocations: `pymembench record --out TRACE -- script.py ..`.
+//
+// The program runs in this process, in the system's CPython 3.11 (libpython3.11, embedded, with
+// the standard library of the interpreter this build was configured with), as `python3.11
+// script.py ..` would run it: sys.argv is the program's command, sys.path[0] its directory, and
+// `-m module ..` runs a module as `python -m` does. Before the interpreter starts, the object
+// domain's allocator (PyObject_Malloc and friends, CPython's pymalloc) is wrapped with
+// PyMem_SetAllocator: each call goes to the original and then, when it succeeded, becomes an
+// event in the trace (trace_format.h) with the time since recording began (the TSC, as the op
+// clock reads it). Blocks are known by pointer -> slot in a hash map held in the C library's
+// malloc, outside the domain recorded.
+//
+// What is recorded: the interpreter's start-up (its first events, counted in the footer), then the
+// program, until it returns, raises or calls sys.exit; not the interpreter's finalization. The
+// object domain is only ever called with the GIL held, so the hooks need no lock.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pmb::trace {
+
+struct RecordOptions {
+    std::string out;                        // the trace file
+    std::vector<std::string> program;       // script.py and its arguments, or -m module and its
+    std::vector<std::string> command_line;  // pymembench's own, kept in the trace's metadata
+};
+
+struct RecordResult {
+    int exit_status = 0;  // the program's: 0, sys.exit's code, or 1 after an uncaught exception
+    std::uint64_t events = 0;
+    std::uint64_t duration_ns = 0;
+    std::uint64_t peak_live_bytes = 0;
+};
+
+// Runs the program and writes the trace; throws std::invalid_argument (one line) when the program
+// cannot be found or the trace cannot be written. Call at most once per process.
+RecordResult record_python_program(const RecordOptions& options);
+
+}  // namespace pmb::trace

@@ -1,0 +1,115 @@
+// TraceWriter: writes the trace format of trace_format.h, one event at a time.
+//
+// The caller names existing blocks by the slot the writer returned when they were created (the
+// recorder keeps pointer -> slot), and passes event times in nanoseconds since the start of
+// recording, non-decreasing. Events are encoded into a chunk buffer and written when it reaches
+// kChunkTarget bytes, through a stdio stream with a large buffer, so an event costs a few varint
+// stores and, rarely, a CRC and a write.
+//
+// Invariants: every chunk written has its true payload length, event count and CRC; the file is
+// a valid trace only once finish() has written the footer (a writer destroyed without finish()
+// leaves a truncated file, which readers refuse).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "workloads/trace/slot_table.h"
+#include "workloads/trace/trace_format.h"
+
+namespace pmb::trace {
+
+class TraceWriter {
+public:
+    // Creates (truncates) `path` and writes the header; throws std::invalid_argument naming the path
+    // and the reason when it cannot be written.
+    TraceWriter(const std::string& path, const nlohmann::json& meta);
+    ~TraceWriter();
+    TraceWriter(const TraceWriter&) = delete;
+    TraceWriter& operator=(const TraceWriter&) = delete;
+
+    // The events, inline: the recorder calls them on every allocation of the program.
+    std::uint32_t malloc(std::uint64_t time_ns, std::uint64_t size) {
+        head(EventKind::malloc, time_ns);
+        put(size);
+        end_event();
+        return slots_.open(size);
+    }
+    std::uint32_t calloc(std::uint64_t time_ns, std::uint64_t nelem, std::uint64_t elsize) {
+        head(EventKind::calloc, time_ns);
+        put(nelem);
+        put(elsize);
+        end_event();
+        return slots_.open(nelem * elsize);
+    }
+    // `slot` is the block's, or kNoSlot for realloc(NULL, n); returns the block's slot afterwards.
+    std::uint32_t realloc(std::uint64_t time_ns, std::uint32_t slot, std::uint64_t new_size) {
+        head(EventKind::realloc, time_ns);
+        put(slot == kNoSlot ? 0 : std::uint64_t{slot} + 1);
+        put(new_size);
+        end_event();
+        if (slot == kNoSlot) return slots_.open(new_size);
+        slots_.resize(slot, new_size);
+        return slot;
+    }
+    void free(std::uint64_t time_ns, std::uint32_t slot) {  // kNoSlot: free(NULL)
+        head(EventKind::free, time_ns);
+        put(slot == kNoSlot ? 0 : std::uint64_t{slot} + 1);
+        end_event();
+        if (slot != kNoSlot) slots_.close(slot);
+    }
+
+    // The footer's recorder-only fields; the totals come from the events written.
+    struct Ending {
+        std::uint64_t duration_ns = 0;
+        std::uint64_t program_start_event = 0;
+        std::uint64_t unknown_blocks = 0;
+        std::int64_t exit_status = 0;
+    };
+    // Writes the last chunk and the footer and closes the file; throws std::runtime_error when the
+    // file system refused a write (disk full) at any point.
+    void finish(const Ending& ending);
+
+    std::uint64_t events() const { return counts_[0] + counts_[1] + counts_[2] + counts_[3]; }
+    const SlotTable& slots() const { return slots_; }
+
+private:
+    void head(EventKind kind, std::uint64_t time_ns) {
+        const std::uint64_t dt = time_ns >= last_time_ns_ ? time_ns - last_time_ns_ : 0;
+        last_time_ns_ += dt;
+        put(dt << 2 | static_cast<std::uint64_t>(kind));
+        ++counts_[static_cast<std::size_t>(kind)];
+    }
+    void put(std::uint64_t v) {  // unsigned LEB128; the buffer has room for a whole event
+        std::uint8_t* p = chunk_.data() + used_;
+        while (v >= 0x80) {
+            *p++ = static_cast<std::uint8_t>(v | 0x80);
+            v >>= 7;
+        }
+        *p++ = static_cast<std::uint8_t>(v);
+        used_ = static_cast<std::size_t>(p - chunk_.data());
+    }
+    void end_event() {
+        ++chunk_events_;
+        if (used_ >= kChunkTarget) flush_chunk(kEventsTag);
+    }
+    void flush_chunk(std::uint8_t tag);
+
+    std::FILE* file_ = nullptr;
+    std::string path_;
+    std::vector<char> stream_buffer_;
+    std::vector<std::uint8_t> chunk_;  // kChunkTarget + kMaxEventBytes bytes, used_ of them filled
+    std::size_t used_ = 0;
+    std::uint32_t chunk_events_ = 0;
+    std::uint64_t last_time_ns_ = 0;
+    std::array<std::uint64_t, 4> counts_{};
+    SlotTable slots_;
+    bool failed_ = false;
+};
+
+}  // namespace pmb::trace
