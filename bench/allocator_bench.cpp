@@ -26,6 +26,7 @@
 #include <benchmark/benchmark.h>
 
 #include "allocators/registry.h"
+#include "bench/preload_self.h"
 
 namespace {
 
@@ -140,17 +141,6 @@ void BM_call_path_direct(benchmark::State& state) {
         }
     }
     report(state, 1);
-}
-
-// Preloaded backends need LD_PRELOAD before the process starts: re-execute with it set.
-void ensure_preloaded(const AllocatorEntry& entry, const AllocatorSpec& spec, char** argv) {
-    const std::string lib = entry.preload(spec.options);
-    const char* current = std::getenv("LD_PRELOAD");
-    if (lib.empty() || (current != nullptr && lib == current)) return;
-    setenv("LD_PRELOAD", lib.c_str(), 1);
-    execv("/proc/self/exe", argv);
-    std::fprintf(stderr, "pmb_allocator_bench: could not re-execute with LD_PRELOAD=%s\n", lib.c_str());
-    std::exit(2);
 }
 
 }  // namespace

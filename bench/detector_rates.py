@@ -45,16 +45,25 @@ def compare(binary, base, cand, flags):
     return p.returncode, json.loads(p.stdout)
 
 
-def pool_throughputs(binary, run_flags, allocator, rounds=3):
-    """Median throughput per workload/collector of `allocator`, over a few rounds."""
+def pool_throughputs(binary, run_flags, allocators, rounds=5):
+    """Median throughput per (allocator, collector, workload), the allocators' runs interleaved
+    within each of `rounds` rounds so that drift of the machine falls on all alike."""
     with tempfile.TemporaryDirectory() as d:
         values = {}
         for r in range(rounds):
-            path = os.path.join(d, "c%d.json" % r)
-            run(binary, path, run_flags, [allocator])
-            for x in json.load(open(path))["runs"]:
-                values.setdefault((x["collector"], x["workload"]), []).append(x["ops_per_s"])
+            for a in (allocators if r % 2 == 0 else allocators[::-1]):
+                path = os.path.join(d, "c.json")
+                run(binary, path, run_flags, [a])
+                for x in json.load(open(path))["runs"]:
+                    values.setdefault((a, x["collector"], x["workload"]), []).append(x["ops_per_s"])
         return {k: statistics.median(v) for k, v in values.items()}
+
+
+def loss(binary, run_flags, slow_spec):
+    """Median over the matrix's pool combinations of the throughput `slow_spec` loses against pool."""
+    t = pool_throughputs(binary, run_flags, ["pool", slow_spec])
+    losses = [1 - t[(slow_spec, c, w)] / t[("pool", c, w)] for (a, c, w) in t if a == "pool"]
+    return statistics.median(losses), len(losses)
 
 
 def main():
@@ -64,25 +73,23 @@ def main():
     flags = rest[rest.index("--") + 1:] if "--" in rest else []
     allocators = ["pool", "system"]
 
-    # A fixed cost c per call turns throughput T into T / (1 + k c): k from a probe cost, per
-    # combination, then the cost that loses 10 % for the median combination; the model is only
-    # roughly linear (the busy loop's cost per ns is calibrated, not exact), so the cost is refined
-    # from the loss it achieved until that is within a point of 10 %.
+    # A fixed cost c per call turns throughput T into T / (1 + k c). The cost that loses 10 % for
+    # the median pool combination is found by refitting k to each measured loss (the busy loop's
+    # cost per ns is calibrated, not exact, and each measurement is noisy), stopping within half
+    # a point of 10 %.
     target = 0.10
-    plain = pool_throughputs(binary, run_flags, "pool")
-    ns = 5.0
-    for _ in range(4):
+    ns, achieved = 2.0, None
+    for _ in range(6):
         slow_spec = "slow:ns=%g:pool" % ns
-        check = pool_throughputs(binary, run_flags, slow_spec)
-        achieved = statistics.median(1 - check[c] / plain[c] for c in plain)
-        if abs(achieved - target) < 0.01:
+        achieved, combinations = loss(binary, run_flags, slow_spec)
+        if abs(achieved - target) < 0.005:
             break
         k = (1 / (1 - achieved) - 1) / ns if 0 < achieved < 1 else None
         ns = round((1 / (1 - target) - 1) / k, 2) if k else ns * 2
     print("detector rates: %d trials, %d rounds per side, matrix %s x %s, compare flags %s" %
           (trials, rounds, allocators, " ".join(run_flags), " ".join(flags) or "(default)"))
     print("slow decorator: %s costs pool a median %.1f %% of throughput (%d combinations)" %
-          (slow_spec, 100 * achieved, len(plain)), flush=True)
+          (slow_spec, 100 * achieved, combinations), flush=True)
 
     alarms = detections = 0
     for t in range(trials):
@@ -106,7 +113,7 @@ def main():
         false = ["%s/%s/%s %s %+.1f%%" % (r["allocator"], r["collector"], r["workload"], r["metric"], 100 * (r["ratio"] - 1))
                  for r in aa["rows"] if r["verdict"] == "regression"]
         print("trial %2d: A/A %s; slow pool throughput flagged in %d of %d combinations" %
-              (t + 1, "no regression" if not false else "FALSE ALARM " + "; ".join(false), len(caught), len(plain)),
+              (t + 1, "no regression" if not false else "FALSE ALARM " + "; ".join(false), len(caught), combinations),
               flush=True)
     print("A/A: no regression flagged in %d of %d trials" % (trials - alarms, trials))
     print("detection: the %.0f %% slowdown flagged in %d of %d trials" % (100 * achieved, detections, trials))

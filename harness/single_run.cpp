@@ -148,8 +148,7 @@ nlohmann::json execute_run(const RunSpec& spec) {
             ops = (steps + steps_per_op - 1) / steps_per_op;
             // Op `op` is steps [op * steps_per_op, min(steps, (op + 1) * steps_per_op)).
             auto run_op = [&](std::uint64_t op) {
-                const std::uint64_t end = std::min(steps, (op + 1) * steps_per_op);
-                for (std::uint64_t i = op * steps_per_op; i < end; ++i) workload->step(rt, i);
+                workload->run_steps(rt, op * steps_per_op, std::min(steps, (op + 1) * steps_per_op));
             };
             t_setup = now_ns();
             timeline.sample(t_setup, heap.live_bytes());

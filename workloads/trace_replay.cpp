@@ -5,15 +5,17 @@
 //
 // A step is one event and an op is kEventsPerOp events, so the per-op latency is that of a batch
 // and steps_per_s is events per second. The workload first reads and checks the whole file (a
-// damaged file fails before anything is timed) and sizes the pointer table from the footer; the op loop
-// then decodes the mapped file in place (trace_reader.h: no copies, a page fault per thousand events,
-// a constant share of the resident set) and calls the allocator through the Heap, whose peak_live_bytes therefore equals the
-// recording's. free(NULL) events are counted and skipped. teardown() frees what the recording
-// left live, so nothing is leaked. The collector plays no part (no objects are made): a matrix
-// runs this workload under its first collector only.
+// damaged one fails before anything is timed), then the op loop decodes the mapped file in place
+// (trace_reader.h: no copies, a page fault per thousand events, a constant share of the resident
+// set), keeps each block's address in the reader's slot table and calls the allocator through the
+// Heap, whose peak_live_bytes therefore equals the recording's. free(NULL) events are counted and
+// skipped. teardown() frees what the recording left live, so nothing is leaked. The collector
+// plays no part (no objects are made): a matrix runs this workload under its first collector only.
 //
-// Bookkeeping beyond the allocator's: 8 bytes per slot for pointers, 12 for the reader's slot
-// table (slots = peak live blocks), reported as counters.replay_bookkeeping_bytes.
+// Bookkeeping beyond the allocator's: the reader's slot table, 20 bytes per slot (size, the
+// block's address, the free-slot stack; slots = peak live blocks), reported as
+// counters.replay_bookkeeping_bytes. bench/replay_overhead.py measures the time it all costs per
+// event against a bare loop of the same allocator calls.
 #include <sys/stat.h>
 
 #include <map>
@@ -64,7 +66,6 @@ public:
         }
         const auto& f = reader_.footer();
         events_ = f[trace::kMallocs] + f[trace::kCallocs] + f[trace::kReallocs] + f[trace::kFrees];
-        pointers_.assign(f[trace::kPeakLiveBlocks], nullptr);
         reader_.rewind();
         reader_.set_verify_checksums(false);  // checked just now; the op loop does not pause for it
     }
@@ -72,36 +73,17 @@ public:
     void setup(Runtime& rt) override { heap_ = &rt.heap(); }
     std::uint64_t ops() const override { return events_; }
 
-    void step(Runtime&, std::uint64_t) override {
-        Event e;
-        if (!reader_.next(e)) throw std::runtime_error("the trace ended before its event count");
-        switch (e.kind) {
-        case EventKind::malloc:
-            pointers_[e.slot] = heap_->allocate(e.size);
-            break;
-        case EventKind::calloc:
-            pointers_[e.slot] = heap_->allocate_zeroed(e.nelem, e.elsize);
-            break;
-        case EventKind::realloc:
-            pointers_[e.slot] = heap_->reallocate(e.new_block ? nullptr : pointers_[e.slot], e.old_size, e.size);
-            break;
-        case EventKind::free:
-            if (e.slot == trace::kNoSlot) {
-                ++null_frees_;
-                break;
-            }
-            heap_->release(pointers_[e.slot], e.old_size);
-            pointers_[e.slot] = nullptr;
-            break;
-        }
+    void step(Runtime&, std::uint64_t) override { replay_one(); }
+    void run_steps(Runtime&, std::uint64_t begin, std::uint64_t end) override {
+        for (std::uint64_t i = begin; i < end; ++i) replay_one();
     }
 
     void teardown(Runtime&) override {
-        bookkeeping_ = reader_.slots().bookkeeping_bytes() + pointers_.capacity() * sizeof(void*);
-        const trace::SlotTable& live = reader_.slots();
+        trace::SlotTable& live = reader_.slots();
+        bookkeeping_ = live.bookkeeping_bytes();
         for (std::uint32_t slot = 0; slot < live.slots_used(); ++slot)
             if (live.is_live(slot)) {
-                heap_->release(pointers_[slot], live.size_of(slot));
+                heap_->release(live.user(slot), live.size_of(slot));
                 ++left_live_;
             }
     }
@@ -117,10 +99,33 @@ public:
     }
 
 private:
+    void replay_one() {
+        Event e;
+        if (!reader_.next(e)) throw std::runtime_error("the trace ended before its event count");
+        switch (e.kind) {
+        case EventKind::malloc:
+            *e.user = heap_->allocate(e.size);
+            break;
+        case EventKind::calloc:
+            *e.user = heap_->allocate_zeroed(e.nelem, e.elsize);
+            break;
+        case EventKind::realloc:
+            *e.user = heap_->reallocate(e.new_block ? nullptr : *e.user, e.old_size, e.size);
+            break;
+        case EventKind::free:
+            if (e.user == nullptr) {
+                ++null_frees_;
+                break;
+            }
+            heap_->release(*e.user, e.old_size);
+            *e.user = nullptr;
+            break;
+        }
+    }
+
     TraceReader reader_;
     Heap* heap_ = nullptr;
     std::uint64_t events_ = 0;
-    std::vector<void*> pointers_;  // by slot
     std::uint64_t null_frees_ = 0, left_live_ = 0, bookkeeping_ = 0;
 };
 

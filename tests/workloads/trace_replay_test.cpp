@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "harness/build_info.h"
 #include "results/results_file.h"
 #include "tests/support/pymembench_cli.h"
 
@@ -146,6 +147,30 @@ TEST(TraceReplay, DamagedTruncatedOrForeignFilesAreRefusedBeforeAnythingRuns) {
     expect_one_line_exit_2(pymembench({"run", "-w", "trace", "-a", "pool", "--out", out}), "needs --param file=TRACE");
     EXPECT_FALSE(std::filesystem::exists(out));  // nothing ran
     for (const auto& f : {script, trace, truncated, damaged, foreign}) std::filesystem::remove(f);
+}
+
+TEST(TraceFormat, TracesWrittenFromTheSpecificationAloneAreReadAsSpecified) {
+    // tests/fuzz/make_seeds.py writes traces from the format's documentation, independently of
+    // pymembench's writer, with the totals each footer carries; trace-info must agree on all.
+    const std::string dir = temp_path("seeds");
+    ProcessOutcome p = run_process({kPythonExecutable, std::string(PMB_SOURCE_DIR) + "/tests/fuzz/make_seeds.py", dir},
+                                   {}, {120, 0});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    std::size_t checked = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".trace") continue;
+        SCOPED_TRACE(entry.path().string());
+        std::string expected_path = entry.path().string();
+        expected_path.replace(expected_path.size() - 6, 6, ".expected.json");
+        const nlohmann::json expected = nlohmann::json::parse(std::ifstream(expected_path));
+        const nlohmann::json info = trace_info(entry.path().string());
+        for (const auto& [key, value] : expected.items()) EXPECT_EQ(info[key], value) << key;
+        EXPECT_EQ(info["events"], expected["mallocs"].get<std::uint64_t>() + expected["callocs"].get<std::uint64_t>() +
+                                      expected["reallocs"].get<std::uint64_t>() + expected["frees"].get<std::uint64_t>());
+        ++checked;
+    }
+    EXPECT_EQ(checked, 5u);
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

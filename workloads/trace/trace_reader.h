@@ -64,6 +64,7 @@ public:
 
     std::uint64_t events_read() const { return events_read_; }
     const SlotTable& slots() const { return slots_; }
+    SlotTable& slots() { return slots_; }
     const std::array<std::uint64_t, kFooterFields>& footer() const { return footer_; }
     std::uint64_t file_bytes() const { return file_bytes_; }
 
@@ -75,6 +76,17 @@ private:
     [[noreturn]] void fail_event(const std::string& what) const;
 
     std::uint64_t varint() {
+        if (end_ - pos_ >= 2) {  // the common cases, one or two bytes, without the loop
+            if (pos_[0] < 0x80) return *pos_++;
+            if (pos_[1] < 0x80) {
+                const std::uint64_t v = (pos_[0] & 0x7fu) | std::uint64_t{pos_[1]} << 7;
+                pos_ += 2;
+                return v;
+            }
+        }
+        return varint_long();
+    }
+    std::uint64_t varint_long() {
         std::uint64_t v = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (pos_ == end_) fail_event("ends inside a number");
@@ -147,6 +159,7 @@ private:
             }
             break;
         }
+        e.user = e.slot == kNoSlot ? nullptr : &slots_.user(e.slot);
         ++counts_[h & 3];
         ++events_read_;
     }

@@ -1,0 +1,66 @@
+"""What replaying a trace through the harness costs beyond the allocator calls themselves.
+
+For each trace and allocator, ROUNDS rounds alternate (the order flipping every round) between
+  harness:  `pymembench run --workload trace` (the op loop's wall_s: decoding the mapped trace,
+            its checks, Heap accounting, an op clock read per 256 events, the timeline), and
+  baseline: bench/replay_baseline.cpp (the same allocator calls from a packed in-memory array),
+each in a fresh process. Overhead per event = (harness wall - baseline wall) / events, paired
+within a round; the median over rounds is printed with its range.
+
+    /usr/bin/python3 bench/replay_overhead.py PYMEMBENCH BASELINE ROUNDS ALLOCATORS TRACE..
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+
+def harness_wall(binary, trace, allocator, out):
+    subprocess.run([binary, "run", "--workload", "trace", "--param", "file=" + trace, "--allocator", allocator,
+                    "--reps", "1", "--warmup", "0", "--out", out], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = json.load(open(out))["runs"][0]
+    if run["status"] != "ok":
+        sys.exit("replay failed: %s" % run["error"])
+    return run["wall_s"], run["steps"]
+
+
+def baseline_wall(binary, trace, allocator):
+    p = subprocess.run([binary, trace, allocator], check=True, capture_output=True, text=True)
+    return json.loads(p.stdout)["wall_s"]
+
+
+def main():
+    pymembench, baseline, rounds, allocators = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split(",")
+    traces = sys.argv[5:]
+    print("replay overhead: %d rounds per trace and allocator, alternating harness and baseline" % rounds)
+    print("%-22s %-10s %10s %10s %10s %22s" % ("trace", "allocator", "events", "harness", "baseline",
+                                               "overhead ns/event"))
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "replay.json")
+        for trace in traces:
+            for allocator in allocators:
+                h, b, diff = [], [], []
+                for r in range(rounds):
+                    if r % 2 == 0:
+                        hw, events = harness_wall(pymembench, trace, allocator, out)
+                        bw = baseline_wall(baseline, trace, allocator)
+                    else:
+                        bw = baseline_wall(baseline, trace, allocator)
+                        hw, events = harness_wall(pymembench, trace, allocator, out)
+                    h.append(1e9 * hw / events)
+                    b.append(1e9 * bw / events)
+                    diff.append(h[-1] - b[-1])
+                med = statistics.median(diff)
+                worst = max(worst, med)
+                print("%-22s %-10s %10d %8.2f ns %8.2f ns %8.2f (%.2f .. %.2f)" % (
+                    os.path.basename(trace), allocator, events, statistics.median(h), statistics.median(b), med,
+                    min(diff), max(diff)), flush=True)
+    print("largest median overhead: %.2f ns per event (target: at most 10)" % worst)
+
+
+if __name__ == "__main__":
+    main()
