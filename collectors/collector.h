@@ -66,6 +66,14 @@ public:
 
     // An explicit full collection (gc.collect()); a no-op for pure reference counting.
     virtual void collect() = 0;
+    // The workload's setup has ended (called once, before the op loop). A collector asked to
+    // freeze (option freeze_after_setup=1) moves every tracked object to a permanent generation
+    // here, as gc.freeze() does: they are never scanned again, and what they refer to is kept.
+    virtual void setup_finished() {}
+    // False for a tracing collector: an object whose count reaches zero is then not deallocated
+    // by the Runtime but handed to defer(), and reclaimed when the collector decides.
+    virtual bool frees_at_zero() const { return true; }
+    virtual void defer(Object*) {}
     // The workload has dropped every root: account for what is left.
     virtual CollectorReport finish() = 0;
 };

@@ -5,8 +5,10 @@
 //          move_unreachable, bit 0 (kNextUnreachable) marks objects on the tentatively
 //          unreachable list.
 //   prev_: the previous GCHead, with two flag bits below it (heads are 16-byte aligned):
-//          bit 0 kPrevFinalized (unused here: the model has no finalizers), bit 1 kPrevCollecting
-//          (the object is in the generation being collected). While a collection computes
+//          bit 0 kPrevFinalized in CPython; the model has no finalizers, so here it is the
+//          incremental collector's old-space bit (kPrevOldSpace: which half of the old
+//          generation, pending or visited, the object is in), as 3.14 keeps one in _gc_next;
+//          bit 1 kPrevCollecting (the object is in the generation being collected). While a collection computes
 //          gc_refs, the bits above the flags hold gc_refs instead of the pointer and the list is
 //          only singly linked; move_unreachable restores the prev pointers.
 //
@@ -24,6 +26,7 @@ namespace pmb {
 struct GCHead {
     static constexpr std::uintptr_t kNextUnreachable = 1;
     static constexpr std::uintptr_t kPrevFinalized = 1;
+    static constexpr std::uintptr_t kPrevOldSpace = kPrevFinalized;
     static constexpr std::uintptr_t kPrevCollecting = 2;
     static constexpr std::uintptr_t kPrevFlags = 3;
     static constexpr int kRefsShift = 2;
@@ -37,6 +40,8 @@ struct GCHead {
     void set_prev(GCHead* p) { prev_ = (prev_ & kPrevFlags) | reinterpret_cast<std::uintptr_t>(p); }
 
     bool tracked() const { return next_ != 0; }
+    int old_space() const { return static_cast<int>(prev_ & kPrevOldSpace); }
+    void set_old_space(int space) { prev_ = (prev_ & ~kPrevOldSpace) | static_cast<std::uintptr_t>(space); }
     bool collecting() const { return (prev_ & kPrevCollecting) != 0; }
     void clear_collecting() { prev_ &= ~kPrevCollecting; }
     std::intptr_t refs() const { return static_cast<std::intptr_t>(prev_ >> kRefsShift); }

@@ -19,6 +19,8 @@
 //     clear the free lists.
 //   - Statistics like gc.get_stats() (collections, collected, uncollectable per generation) and
 //     the duration of every collection.
+//   - freeze_after_setup=1: gc.freeze() when the workload's setup ends (everything tracked moves
+//     to a permanent generation no collection scans; gc.unfreeze() before the final collection).
 // Not modelled: finalizers (tp_finalize, tp_del, gc.garbage), weak references, gc callbacks;
 // uncollectable is therefore always 0.
 #pragma once
@@ -33,9 +35,11 @@ namespace pmb {
 
 struct GenerationalConfig {
     std::array<std::int64_t, 3> thresholds = {700, 10, 10};  // gc.get_threshold()
+    bool freeze_after_setup = false;  // gc.freeze() when the workload's setup ends
 };
 
-// Parses "threshold0=700:threshold1=10:threshold2=10" (any subset; empty = CPython's defaults).
+// Parses "threshold0=700:threshold1=10:threshold2=10:freeze_after_setup=1" (any subset; empty =
+// CPython's defaults).
 GenerationalConfig parse_generational_config(const std::string& options);
 std::unique_ptr<Collector> make_generational_collector(Heap& heap, const GenerationalConfig& config);
 

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "collectors/generational_collector.h"
+#include "collectors/incremental_collector.h"
+#include "collectors/marksweep_collector.h"
 #include "collectors/refcount_collector.h"
 
 namespace pmb {
@@ -24,9 +26,22 @@ const std::vector<CollectorEntry>& collector_registry() {
          }},
         {"gen",
          "reference counting + CPython 3.11's generational cycle collector, thresholds (700, 10, 10) "
-         "(options: threshold0=, threshold1=, threshold2=)",
+         "(options: threshold0=, threshold1=, threshold2=, freeze_after_setup=1)",
          [](Heap& heap, const std::string& options) {
              return make_generational_collector(heap, parse_generational_config(options));
+         }},
+        {"incremental",
+         "reference counting + an incremental cycle collector after CPython 3.14's: young collections with "
+         "bounded increments of the old generation (options: threshold0=2000, threshold1=10, max_increment=20000, "
+         "full_every=0, freeze_after_setup=1)",
+         [](Heap& heap, const std::string& options) {
+             return make_incremental_collector(heap, parse_incremental_config(options));
+         }},
+        {"marksweep",
+         "tracing only: nothing is freed at count zero; a mark-sweep of the whole heap when it has grown by "
+         "the growth factor (options: growth=2.0, min_heap=1048576, freeze_after_setup=1)",
+         [](Heap& heap, const std::string& options) {
+             return make_marksweep_collector(heap, parse_marksweep_config(options));
          }},
     };
     return entries;

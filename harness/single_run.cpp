@@ -153,6 +153,7 @@ nlohmann::json execute_run(const RunSpec& spec) {
             t_setup = now_ns();
             timeline.sample(t_setup, heap.live_bytes());
             workload->setup(rt);
+            collector->setup_finished();  // gc.freeze() here, when the collector is asked to
             std::uint64_t t_prev = now_ns();
             timeline.sample(t_prev, heap.live_bytes());
             allocs_before_ops = heap.allocations() + heap.reallocations();

@@ -231,8 +231,10 @@ bool dict_holds_no_trackable(const Object* self, const Collector& gc) {
 
 }  // namespace
 
+std::size_t dict_references(const Object* self) { return 2 * dict_size(self); }
+
 const TypeInfo kDictType = {"dict",       true, dict_size_of, dict_traverse, dict_tp_clear, dict_dealloc,
-                            UntrackWhen::kFullCollection, dict_holds_no_trackable};
+                            UntrackWhen::kFullCollection, dict_holds_no_trackable, nullptr, dict_references};
 
 std::uint64_t object_hash(const Object* key) {
     if (is_str(key)) return str_hash(key);

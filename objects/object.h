@@ -49,6 +49,9 @@ struct TypeInfo {
     // True when the object holds nothing that may be tracked (_PyTuple_MaybeUntrack's test).
     bool (*holds_no_trackable)(const Object* self, const Collector& gc) = nullptr;
     ObjectArray (*referent_array)(Object* self) = nullptr;  // null: use traverse
+    // For a traverse-only type whose objects can hold very many references (dicts): how many
+    // traverse would visit, so a collector bounding its pauses can see a large object coming.
+    std::size_t (*references_hint)(const Object* self) = nullptr;
 };
 
 struct Object {
@@ -56,6 +59,13 @@ struct Object {
     const TypeInfo* type;  // ob_type
 };
 static_assert(sizeof(Object) == 16, "CPython 3.11's PyObject header is 16 bytes on 64-bit");
+
+// How many references traversing `obj` visits, when known cheaply (0 otherwise: a few).
+inline std::size_t references_of(Object* obj) {
+    if (obj->type->referent_array != nullptr) return obj->type->referent_array(obj).count;
+    if (obj->type->references_hint != nullptr) return obj->type->references_hint(obj);
+    return 0;
+}
 
 // Objects that are never allocated or freed (None, small ints in CPython's cache): their count is
 // pinned so high that no sequence of decrefs in a run can reach zero.

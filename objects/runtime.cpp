@@ -2,13 +2,18 @@
 
 namespace pmb {
 
-Runtime::Runtime(Heap& heap, Collector& collector) : heap_(heap), collector_(collector) {
+Runtime::Runtime(Heap& heap, Collector& collector)
+    : heap_(heap), collector_(collector), defer_zero_(!collector.frees_at_zero()) {
     collector_.attach(*this);
 }
 
 Runtime::~Runtime() { clear_free_lists(); }
 
 void Runtime::dealloc(Object* obj) {
+    if (defer_zero_) {
+        collector_.defer(obj);
+        return;
+    }
     if (dealloc_depth_ >= kTrashcanDepth) {
         obj->refcnt = reinterpret_cast<std::intptr_t>(deferred_);
         deferred_ = obj;

@@ -13,6 +13,8 @@
 // Invariants:
 //   dealloc_depth_ == number of type->dealloc frames on the stack;
 //   deferred_ != nullptr only while dealloc_depth_ > 0;
+//   defer_zero_ only under a collector that does not free at count zero, and never inside one of
+//   its sweeps;
 //   every object on a free list has refcnt 0, is untracked, and is still counted in the Heap.
 #pragma once
 
@@ -104,8 +106,11 @@ public:
         if (obj != nullptr) decref(obj);
     }
 
-    // Deallocates a dead object through its type, under the trashcan.
+    // Deallocates a dead object through its type, under the trashcan; under a collector that does
+    // not free at count zero (a tracer), hands it to the collector instead, unless the collector
+    // is sweeping (set_deferring(false)).
     void dealloc(Object* obj);
+    void set_deferring(bool defer) { defer_zero_ = defer; }
 
     // Returns every free-listed object to the collector (CPython does this at full collections and
     // at shutdown).
@@ -119,6 +124,7 @@ private:
     FreeLists free_lists_;
     int dealloc_depth_ = 0;
     Object* deferred_ = nullptr;
+    bool defer_zero_ = false;  // !collector_.frees_at_zero(), outside the collector's sweeps
 };
 
 }  // namespace pmb

@@ -1,5 +1,6 @@
 // Every registered workload, at its quick scale: the same seed gives the same ops and the same
-// allocations; under `gen` nothing is left once the roots are dropped; under `rc` only the
+// allocations; under every cycle collector and the tracer (frozen after setup or not) the program
+// computes the same results and nothing is left once the roots are dropped; under `rc` only the
 // workloads that make cycles leak, and the leak is reported.
 #include <gtest/gtest.h>
 
@@ -11,19 +12,20 @@ namespace pmb {
 namespace {
 
 struct Outcome {
-    std::uint64_t ops = 0, allocations = 0, leaked_objects = 0;
+    std::uint64_t ops = 0, allocations = 0, leaked_objects = 0, blocks_left = 0;
     nlohmann::json counters;
 };
 
-Outcome run(const WorkloadEntry& w, const std::string& collector, std::uint64_t seed) {
+Outcome run(const WorkloadEntry& w, const std::string& collector, std::uint64_t seed, const std::string& options = "") {
     OracleAllocator alloc;
     Heap heap(alloc.ops());
-    auto gc = find_collector(collector)->make(heap, "");
+    auto gc = find_collector(collector)->make(heap, options);
     Outcome out;
     {
         Runtime rt(heap, *gc);
         auto workload = w.make(Params::resolve(w.name, w.params, w.quick), seed);
         workload->setup(rt);
+        gc->setup_finished();
         out.ops = workload->ops();
         for (std::uint64_t i = 0; i < out.ops; ++i) workload->step(rt, i);
         workload->teardown(rt);
@@ -31,12 +33,13 @@ Outcome run(const WorkloadEntry& w, const std::string& collector, std::uint64_t 
         out.leaked_objects = gc->finish().leaked_objects;
         out.allocations = heap.allocations();
     }
+    out.blocks_left = alloc.live_blocks();
     return out;
 }
 
 class EveryWorkload : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(EveryWorkload, DeterministicForASeedAndLeakFreeUnderGen) {
+TEST_P(EveryWorkload, DeterministicForASeedAndLeakFreeUnderEveryCollector) {
     const WorkloadEntry* w = find_workload(GetParam());
     ASSERT_NE(w, nullptr);
     const Outcome a = run(*w, "gen", 7), b = run(*w, "gen", 7);
@@ -46,6 +49,22 @@ TEST_P(EveryWorkload, DeterministicForASeedAndLeakFreeUnderGen) {
     EXPECT_EQ(a.allocations, b.allocations);
     EXPECT_EQ(a.counters, b.counters);
     EXPECT_EQ(a.leaked_objects, 0u) << "gen must reclaim every cycle";
+    EXPECT_EQ(a.blocks_left, 0u);
+    for (const auto& [collector, options] : std::vector<std::pair<std::string, std::string>>{
+             {"gen", "freeze_after_setup=1"},
+             {"incremental", ""},
+             {"incremental", "threshold0=50:max_increment=30"},
+             {"incremental", "freeze_after_setup=1"},
+             {"marksweep", ""},
+             {"marksweep", "growth=1.1:min_heap=65536"},
+             {"marksweep", "freeze_after_setup=1"}}) {
+        SCOPED_TRACE(collector + ":" + options);
+        const Outcome o = run(*w, collector, 7, options);
+        EXPECT_EQ(o.ops, a.ops);
+        EXPECT_EQ(o.counters, a.counters) << "the program's results cannot depend on the collector";
+        EXPECT_EQ(o.leaked_objects, 0u);
+        EXPECT_EQ(o.blocks_left, 0u);
+    }
     const Outcome rc = run(*w, "rc", 7);
     const bool makes_cycles = GetParam() == "rings" || GetParam() == "records" || GetParam() == "objects";
     if (makes_cycles) {

@@ -1,0 +1,127 @@
+#include "collectors/marksweep_collector.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "collectors/collector_options.h"
+#include "collectors/cycle_detection.h"
+#include "collectors/gc_list.h"
+#include "collectors/gc_object.h"
+#include "collectors/pause_log.h"
+#include "harness/clock.h"
+#include "objects/runtime.h"
+
+namespace pmb {
+namespace {
+
+constexpr int kFullSlot = 2;  // PauseLog slot: every collection is of the whole heap
+
+class MarkSweepCollector final : public Collector {
+public:
+    MarkSweepCollector(Heap& heap, const MarkSweepConfig& config)
+        : heap_(heap), config_(config), next_collection_at_(static_cast<std::size_t>(config.min_heap)) {
+        gc_list_init(&tracked_);
+        gc_list_init(&permanent_);
+    }
+
+    const std::string& name() const override { return name_; }
+    void attach(Runtime& rt) override { rt_ = &rt; }
+    std::size_t gc_header_size() const override { return sizeof(GCHead); }
+    bool frees_at_zero() const override { return false; }
+    void defer(Object* obj) override { zero_count_.push_back(obj); }
+
+    Object* allocate(const TypeInfo* type, std::size_t size) override {
+        if (heap_.live_bytes() >= next_collection_at_ && !collecting_) collect();
+        ++live_objects_;
+        return new_object(heap_, type, size);
+    }
+
+    void track(Object* obj) override { track_on(&tracked_, obj); }
+    void untrack(Object* obj) override { untrack_object(obj); }
+    bool is_tracked(const Object* obj) const override { return object_is_tracked(obj); }
+
+    void release(Object* obj, std::size_t size) override {
+        --live_objects_;
+        free_object(heap_, obj, size);
+    }
+
+    void collect() override {
+        collecting_ = true;
+        const std::uint64_t t0 = now_ns();
+        const std::uint64_t before = live_objects_;
+        mark_and_sweep();
+        pauses_.record(t0, now_ns() - t0, kFullSlot, before - live_objects_);
+        next_collection_at_ = std::max(static_cast<std::size_t>(config_.min_heap),
+                                       static_cast<std::size_t>(static_cast<double>(heap_.live_bytes()) * config_.growth));
+        collecting_ = false;
+    }
+
+    void setup_finished() override {
+        if (!config_.freeze_after_setup) return;
+        frozen_ = gc_list_size(&tracked_);
+        gc_list_merge(&tracked_, &permanent_);
+    }
+
+    CollectorReport finish() override {
+        CollectorReport report;
+        report.gc = pauses_.stats_json();
+        report.gc["growth"] = config_.growth;
+        report.gc["frozen_objects"] = frozen_;
+        report.pauses = pauses_.pauses();
+        gc_list_merge(&permanent_, &tracked_);  // gc.unfreeze()
+        if (rt_ != nullptr) rt_->clear_free_lists();
+        report.gc["uncollected_at_end_objects"] = live_objects_;
+        mark_and_sweep();
+        report.leaked_objects = live_objects_;
+        report.leaked_bytes = heap_.live_bytes();
+        return report;
+    }
+
+private:
+    void mark_and_sweep() {
+        // Mark: everything reachable from the roots stays on tracked_; the rest is unreachable.
+        GCHead unreachable;
+        deduce_unreachable(&tracked_, &unreachable);
+        auto untrack_one = [this](Object* op) { untrack(op); };
+        pmb::untrack_where_possible(&tracked_, UntrackWhen::kEveryCollection, *this, untrack_one);
+        pmb::untrack_where_possible(&tracked_, UntrackWhen::kFullCollection, *this, untrack_one);
+        // Sweep, with deallocation at count zero back on: first what nothing refers to (and what
+        // only it kept alive), then the garbage cycles the trace found.
+        rt_->set_deferring(false);
+        std::vector<Object*> dead;
+        dead.swap(zero_count_);
+        for (Object* obj : dead) rt_->dealloc(obj);
+        delete_garbage(&unreachable, &tracked_, *rt_);
+        rt_->set_deferring(true);
+        rt_->clear_free_lists();
+    }
+
+    const std::string name_ = "marksweep";
+    Heap& heap_;
+    MarkSweepConfig config_;
+    Runtime* rt_ = nullptr;
+    GCHead tracked_;
+    GCHead permanent_;
+    std::vector<Object*> zero_count_;  // counts that reached zero since the last sweep
+    std::size_t next_collection_at_;
+    bool collecting_ = false;
+    std::uint64_t live_objects_ = 0, frozen_ = 0;
+    PauseLog pauses_;
+};
+
+}  // namespace
+
+MarkSweepConfig parse_marksweep_config(const std::string& text) {
+    const CollectorOptions options("marksweep", text, {"growth", "min_heap", "freeze_after_setup"});
+    MarkSweepConfig c;
+    c.growth = options.decimal("growth", c.growth, 1.0);
+    c.min_heap = options.integer("min_heap", c.min_heap);
+    c.freeze_after_setup = options.integer("freeze_after_setup", 0) != 0;
+    return c;
+}
+
+std::unique_ptr<Collector> make_marksweep_collector(Heap& heap, const MarkSweepConfig& config) {
+    return std::make_unique<MarkSweepCollector>(heap, config);
+}
+
+}  // namespace pmb
