@@ -6,6 +6,7 @@
 //   compare two results files, for CI regression checks;
 //   plot    figures and an HTML report of a results file (plot/report.py, matplotlib);
 //   record  a real Python program's allocations into a trace; trace-info: what a trace holds;
+//   report  tables of a results file (report pauses: the collectors' pauses side by side);
 //   worker  (internal) one run inside this process, results as JSON on standard output.
 // Exit codes: 0 success; 1 some run failed, or compare found a regression (every other run is
 // kept); 2 bad input (one line on standard error naming what was wrong and what is accepted).
@@ -36,6 +37,7 @@
 #include "harness/validate.h"
 #include "results/compare_results.h"
 #include "results/merge_results.h"
+#include "results/pause_table.h"
 #include "results/results_csv.h"
 #include "results/results_file.h"
 #include "results/run_summaries.h"
@@ -286,10 +288,10 @@ int main(int argc, char** argv) {
     if (first == "record") return command_record(std::vector<std::string>(argv + 2, argv + argc), command_line);
     if (!first.empty() && first[0] != '-' && first != "list" && first != "run" && first != "worker" &&
         first != "stress-allocator" && first != "validate" && first != "merge" && first != "compare" &&
-        first != "record" && first != "trace-info") {
+        first != "record" && first != "trace-info" && first != "report") {
         std::fprintf(stderr,
                      "pymembench: unknown command '%s' (accepted: list, run, validate, merge, compare, plot, record, "
-                     "trace-info)\n",
+                     "trace-info, report)\n",
                      argv[1]);
         return 2;
     }
@@ -342,6 +344,16 @@ int main(int argc, char** argv) {
     trace_info_cmd->add_option("trace", trace_info_path, "the trace file")->required();
     trace_info_cmd->add_flag("--json", trace_info_json, "print it as JSON");
 
+    std::string report_kind, report_file, report_allocator;
+    bool report_markdown = false, report_json = false;
+    CLI::App* report_cmd = app.add_subcommand("report", "tables of a results file: report pauses RESULTS.json");
+    report_cmd->add_option("kind", report_kind, "the table: pauses")->required();
+    report_cmd->add_option("results", report_file, "the results file")->required();
+    report_cmd->add_option("--allocator,-a", report_allocator, "the allocator whose runs are shown (default: pool, "
+                           "else the first)");
+    report_cmd->add_flag("--markdown", report_markdown, "Markdown");
+    report_cmd->add_flag("--json", report_json, "JSON");
+
     std::string stress_spec;
     StressOptions stress;
     CLI::App* stress_cmd = app.add_subcommand("stress-allocator", "");  // internal: allocator torture test
@@ -386,6 +398,14 @@ int main(int argc, char** argv) {
             const std::string failure = stress_allocator(allocator->ops(), stress);
             std::printf("%s: %s\n", allocator->identity().library.c_str(), failure.empty() ? "ok" : failure.c_str());
             return failure.empty() ? 0 : 1;
+        }
+        if (app.got_subcommand("report")) {
+            if (report_kind != "pauses")
+                throw std::invalid_argument("unknown report '" + report_kind + "' (accepted: pauses)");
+            const nlohmann::json table = pause_table(read_results(report_file), report_allocator);
+            std::cout << (report_json ? table.dump(1) + "\n" : report_markdown ? pause_table_markdown(table)
+                                                                              : pause_table_text(table));
+            return 0;
         }
         if (app.got_subcommand("trace-info")) return command_trace_info(trace_info_path, trace_info_json);
         if (app.got_subcommand("merge")) return command_merge(merge_inputs, merge_out, merge_as_repetitions);

@@ -9,6 +9,8 @@ successful runs; every axis names its unit.
   pareto           per workload: peak RSS against throughput, the Pareto front marked
   heatmap          per workload: allocator x collector throughput relative to the best
   comparison       a `compare --json` output: ratio per figure with its confidence interval
+  pause_table      per workload: each collector's p50, p99 and max pause for one allocator (the
+                   figure of `pymembench report pauses`)
 """
 import math
 
@@ -230,5 +232,41 @@ def comparison(comp, most=60):
     shown = "" if len(rows) == len(all_rows) else "; the %d largest changes of %d" % (len(rows), len(all_rows))
     ax.set_title("compare: %d regressions (red), %d improvements (green)%s"
                  % (comp["regressions"], comp["improvements"], shown))
+    fig.tight_layout()
+    return fig
+
+
+def pause_allocator(doc):
+    """The allocator whose runs the pause table shows: pool when it ran, else the first."""
+    allocs = rd.allocators(doc)
+    return "pool" if "pool" in allocs else allocs[0]
+
+
+def pause_table(doc, allocator=None):
+    """Per workload, grouped bars of the p50, p99 and max GC pause (median over repetitions) of
+    each collector, for one allocator; collectors that never paused (rc) show no bars."""
+    allocator = allocator or pause_allocator(doc)
+    wls = rd.workloads(doc)
+    fig, axes = style.new_figure(len(wls))
+    stats = [("p50", "p50", 0.35), ("p99", "p99", 0.65), ("max", "max", 1.0)]
+    for ax, w in zip(axes, wls):
+        colls = [c for c in rd.collectors(doc) if rd.runs_of(doc, w, allocator, c)]
+        width = 0.8 / len(stats)
+        for k, (key, label, alpha) in enumerate(stats):
+            heights = []
+            for c in colls:
+                xs = rd.values(rd.runs_of(doc, w, allocator, c), lambda r, key=key: r["gc"]["pause_ns"][key])
+                heights.append(rd.median_min_max(xs)[0] / 1e6 if xs else 0.0)
+            ax.bar([i + (k - 1) * width for i in range(len(colls))], heights, width,
+                   color=style.allocator_colour(allocator), alpha=alpha, edgecolor="black", linewidth=0.5,
+                   label="%s pause" % label)
+        ax.set_xticks(range(len(colls)))
+        ax.set_xticklabels(colls, fontsize=7)
+        if any(b.get_height() > 0 for b in ax.patches):
+            ax.set_yscale("log")
+        ax.set_ylabel("GC pause (ms)")
+        ax.set_title(w)
+    axes[0].legend(fontsize=6)
+    fig.suptitle("GC pauses by collector (allocator %s): p50, p99 and max, medians over repetitions" % allocator)
     fig.tight_layout()
     return fig

@@ -26,7 +26,8 @@ def build_figures(doc, comparison=None):
            ("heatmap", figures.heatmap(doc)),
            ("pareto", figures.pareto(doc)),
            ("latency", figures.latency(doc)),
-           ("gc_pauses", figures.gc_pauses(doc))]
+           ("gc_pauses", figures.gc_pauses(doc)),
+           ("pause_table", figures.pause_table(doc))]
     for w in rd.workloads(doc):
         out.append(("memory_" + w, figures.memory_timeline(doc, w)))
     if comparison is not None:
@@ -57,6 +58,31 @@ def summary_table(doc):
                         _fmt(med("mmu_10ms"), digits=3), _fmt(med("peak_rss_bytes"), 1 / (1 << 20)),
                         _fmt(med("memory_overhead"), digits=2)))
     return "<table>%s%s</table>" % (head, "".join(rows))
+
+
+def pause_table(doc):
+    """The table of `pymembench report pauses`: per workload, each collector's pauses beside
+    their MMU, throughput and peak RSS, for one allocator (medians over repetitions)."""
+    allocator = figures.pause_allocator(doc)
+    head = ("<tr><th>workload</th><th>collector</th><th>p50 pause (ms)</th><th>p99 pause (ms)</th>"
+            "<th>max pause (ms)</th><th>total pause (ms)</th><th>MMU 10 ms</th><th>throughput (ops/s)</th>"
+            "<th>peak RSS (MiB)</th></tr>")
+    rows = []
+    for s in doc.get("summaries", []):
+        if s["allocator"] != allocator:
+            continue
+        m = s.get("metrics", {})
+
+        def med(name):
+            return m[name]["median"] if name in m else None
+        rows.append("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                    "<td>%s</td></tr>" % (
+                        html.escape(s["workload"]), html.escape(s["collector"]),
+                        _fmt(med("gc_pause_p50_ns"), 1e-6, 3), _fmt(med("gc_pause_p99_ns"), 1e-6, 3),
+                        _fmt(med("gc_pause_max_ns"), 1e-6, 3), _fmt(med("gc_pause_total_ns"), 1e-6, 1),
+                        _fmt(med("mmu_10ms"), digits=3), _fmt(med("ops_per_s"), digits=0),
+                        _fmt(med("peak_rss_bytes"), 1 / (1 << 20))))
+    return "<p>Allocator %s.</p><table>%s%s</table>" % (html.escape(allocator), head, "".join(rows))
 
 
 def metadata_table(doc):
@@ -99,10 +125,11 @@ td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}img{max-width:100%%}
 <h1>pymembench report</h1>
 <p>%d runs, %d successful; medians over repetitions.</p>
 <h2>Summary</h2>%s
+<h2>GC pauses by collector</h2>%s
 <h2>Figures</h2>%s
 <h2>How it was measured</h2>%s
 </body></html>
-""" % (runs, ok, summary_table(doc), "\n".join(sections), metadata_table(doc))
+""" % (runs, ok, summary_table(doc), pause_table(doc), "\n".join(sections), metadata_table(doc))
     with open(os.path.join(out_dir, "report.html"), "w") as f:
         f.write(page)
     return written + ["report.html"]

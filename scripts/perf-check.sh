@@ -8,15 +8,15 @@
 # Otherwise (a cloud runner, another machine) absolute figures from elsewhere mean nothing, so
 # the base ref (default origin/main) is built in a worktree and measured here, its rounds
 # alternating with the candidate's so that drift of the machine falls on both. Each round is the
-# quick matrix with one repetition; R rounds (default 10) give R repetitions per combination (Holm over the quick
-# matrix's 384 figures needs at least 9).
+# quick matrix with one repetition; R rounds (default 20) give R repetitions per combination (Holm over the quick
+# matrix's 768 figures needs at least 9; 20 detect a 10 % slowdown on a noisy shared machine).
 # The Markdown report goes to $GITHUB_STEP_SUMMARY when set, and to DIR/compare.md; the JSON to
 # DIR/compare.json; figures of the candidate and of the comparison to DIR/plots/.
 # Exit code: compare's (0 no regression, 1 regression, 2 bad input).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE_REF=origin/main
-ROUNDS=10
+ROUNDS=20
 OUT=results/perf-check
 COMPARE_FLAGS=()
 while [ $# -gt 0 ]; do

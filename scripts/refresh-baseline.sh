@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Re-measures the committed baseline of the CI performance check, results/baseline/quick.json:
-# the quick matrix, ROUNDS runs of one repetition each (default 10), on this machine. Do it on the
+# the quick matrix, ROUNDS runs of one repetition each (default 20), on this machine. Do it on the
 # machine the check runs on (perf-check compares against it only on the same CPU model), with the
 # machine otherwise idle, from a clean checkout of the commit that becomes the baseline; then
 # commit the file.
 #   scripts/refresh-baseline.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS="${1:-10}"
+ROUNDS="${1:-20}"
 scripts/setup.sh build > /dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -109,6 +109,22 @@ class Figures(unittest.TestCase):
             self.assertEqual(values.shape, (2, 2))
             self.assertAlmostEqual(float(values.max()), 1.0)
 
+    def test_pause_table_has_p50_p99_and_max_per_collector(self):
+        fig = figures.pause_table(self.doc)
+        self.assertIn("allocator pool", fig._suptitle.get_text())
+        for ax in [ax for ax in fig.axes if ax.get_visible()]:
+            bars = [c for c in ax.containers if c.__class__.__name__ == "BarContainer"]
+            self.assertEqual([b.get_label() for b in bars], ["p50 pause", "p99 pause", "max pause"])
+            self.assertEqual([t.get_text() for t in ax.get_xticklabels()], ["rc", "gen"])
+            for b in bars:
+                rc, gen = [p.get_height() for p in b.patches]
+                self.assertEqual(rc, 0.0)  # rc never pauses
+                self.assertGreater(gen, 0.0)
+            p50, p99, top = ([p.get_height() for p in b.patches][1] for b in bars)
+            self.assertLessEqual(p50, p99)
+            self.assertLessEqual(p99, top)
+            self.assertIn("ms", ax.get_ylabel())
+
     def test_comparison_colours_regressions(self):
         fig = figures.comparison(synthetic_comparison())
         ax = fig.axes[0]
@@ -133,14 +149,15 @@ class Report(unittest.TestCase):
             json.dump(synthetic_comparison(), open(comparison, "w"))
             self.assertEqual(report.main([FIXTURE, "--out", out, "--compare", comparison]), 0)
             names = set(os.listdir(out))
-            for stem in ["throughput", "heatmap", "pareto", "latency", "gc_pauses", "memory_trees", "memory_lru",
-                         "comparison"]:
+            for stem in ["throughput", "heatmap", "pareto", "latency", "gc_pauses", "pause_table", "memory_trees",
+                         "memory_lru", "comparison"]:
                 with open(os.path.join(out, stem + ".png"), "rb") as f:
                     self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", stem)
                 root = ElementTree.parse(os.path.join(out, stem + ".svg")).getroot()
                 self.assertTrue(root.tag.endswith("svg"), stem)
             page = open(os.path.join(out, "report.html")).read()
-            self.assertEqual(page.count("data:image/png;base64,"), 8)
+            self.assertEqual(page.count("data:image/png;base64,"), 9)
+            self.assertIn("GC pauses by collector", page)
             self.assertNotIn('src="http', page)
             self.assertIn("pool/gen/trees", page)
             self.assertIn("AMD" if "AMD" in json.load(open(FIXTURE))["meta"]["host"]["cpu_model"] else "CPU", page)

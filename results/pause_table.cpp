@@ -1,0 +1,136 @@
+#include "results/pause_table.h"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+
+#include "results/run_summaries.h"
+
+namespace pmb {
+namespace {
+
+nlohmann::json median_or_null(const nlohmann::json& metrics, const char* name) {
+    if (!metrics.contains(name)) return nullptr;
+    return metrics[name]["median"];
+}
+
+std::string cell(const nlohmann::json& v, double scale, const char* format) {
+    if (!v.is_number()) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, format, v.get<double>() * scale);
+    return buf;
+}
+
+struct Column {
+    const char* title;
+    const char* key;
+    double scale;
+    const char* format;
+};
+const Column kColumns[] = {
+    {"p50 ms", "pause_p50_ns", 1e-6, "%.3f"},       {"p99 ms", "pause_p99_ns", 1e-6, "%.3f"},
+    {"max ms", "pause_max_ns", 1e-6, "%.3f"},       {"total ms", "pause_total_ns", 1e-6, "%.1f"},
+    {"MMU 10ms", "mmu_10ms", 1, "%.3f"},            {"ops/s", "ops_per_s", 1, "%.0f"},
+    {"RSS MiB", "peak_rss_bytes", 1.0 / (1 << 20), "%.1f"}, {"max/gen", "max_pause_vs_gen", 1, "%.3f"},
+    {"ops/gen", "throughput_vs_gen", 1, "%.3f"},
+};
+
+}  // namespace
+
+nlohmann::json pause_table(const nlohmann::json& doc, const std::string& allocator) {
+    const nlohmann::json summaries = summarize_runs(doc.at("runs"));
+    std::string chosen = allocator;
+    if (chosen.empty()) {
+        for (const auto& s : summaries)
+            if (s["allocator"] == "pool") chosen = "pool";
+        if (chosen.empty() && !summaries.empty()) chosen = summaries[0]["allocator"];
+    }
+    nlohmann::json rows = nlohmann::json::array();
+    std::set<std::string> allocators;
+    for (const auto& s : summaries) {
+        const std::string a = s["allocator"];
+        allocators.insert(a);
+        if (a != chosen || s["runs"].get<std::size_t>() == s["failed"].get<std::size_t>()) continue;
+        const nlohmann::json& m = s["metrics"];
+        rows.push_back({{"workload", s["workload"]},
+                        {"params", s["params"]},
+                        {"collector", s["collector"]},
+                        {"allocator", a},
+                        {"runs", s["runs"].get<std::size_t>() - s["failed"].get<std::size_t>()},
+                        {"pause_p50_ns", median_or_null(m, "gc_pause_p50_ns")},
+                        {"pause_p99_ns", median_or_null(m, "gc_pause_p99_ns")},
+                        {"pause_max_ns", median_or_null(m, "gc_pause_max_ns")},
+                        {"pause_total_ns", median_or_null(m, "gc_pause_total_ns")},
+                        {"mmu_10ms", median_or_null(m, "mmu_10ms")},
+                        {"ops_per_s", median_or_null(m, "ops_per_s")},
+                        {"peak_rss_bytes", median_or_null(m, "peak_rss_bytes")}});
+    }
+    std::string accepted;
+    for (const std::string& a : allocators) accepted += (accepted.empty() ? "" : ", ") + a;
+    if (rows.empty())
+        throw std::invalid_argument("no successful run of allocator '" + chosen + "' in the results (allocators: " +
+                                    (accepted.empty() ? "none" : accepted) + ")");
+    // Relative to gen on the same workload and parameters.
+    for (nlohmann::json& row : rows) {
+        row["max_pause_vs_gen"] = nullptr;
+        row["throughput_vs_gen"] = nullptr;
+        for (const nlohmann::json& g : rows) {
+            if (g["collector"] != "gen" || g["workload"] != row["workload"] || g["params"] != row["params"]) continue;
+            if (g["pause_max_ns"].is_number() && row["pause_max_ns"].is_number() && g["pause_max_ns"].get<double>() > 0)
+                row["max_pause_vs_gen"] = row["pause_max_ns"].get<double>() / g["pause_max_ns"].get<double>();
+            if (g["ops_per_s"].is_number() && row["ops_per_s"].is_number() && g["ops_per_s"].get<double>() > 0)
+                row["throughput_vs_gen"] = row["ops_per_s"].get<double>() / g["ops_per_s"].get<double>();
+        }
+    }
+    return {{"allocator", chosen}, {"rows", rows}};
+}
+
+std::string pause_table_text(const nlohmann::json& table) {
+    std::string out = "GC pauses per workload and collector, allocator " + table["allocator"].get<std::string>() +
+                      " (medians over repetitions)\n";
+    char line[512];
+    std::string last_workload;
+    for (const nlohmann::json& row : table["rows"]) {
+        const std::string w = row["workload"];
+        if (w != last_workload) {
+            std::snprintf(line, sizeof line, "\n%-14s %5s", w.c_str(), "runs");
+            out += line;
+            for (const Column& c : kColumns) {
+                std::snprintf(line, sizeof line, " %10s", c.title);
+                out += line;
+            }
+            out += "\n";
+            last_workload = w;
+        }
+        std::snprintf(line, sizeof line, "  %-12s %5zu", row["collector"].get<std::string>().c_str(),
+                      row["runs"].get<std::size_t>());
+        out += line;
+        for (const Column& c : kColumns) {
+            std::snprintf(line, sizeof line, " %10s", cell(row[c.key], c.scale, c.format).c_str());
+            out += line;
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+std::string pause_table_markdown(const nlohmann::json& table) {
+    std::string out = "GC pauses per workload and collector, allocator `" + table["allocator"].get<std::string>() +
+                      "` (medians over repetitions)\n\n| workload | collector | runs |";
+    std::string rule = "|---|---|---:|";
+    for (const Column& c : kColumns) {
+        out += std::string(" ") + c.title + " |";
+        rule += "---:|";
+    }
+    out += "\n" + rule + "\n";
+    for (const nlohmann::json& row : table["rows"]) {
+        out += "| " + row["workload"].get<std::string>() + " | " + row["collector"].get<std::string>() + " | " +
+               std::to_string(row["runs"].get<std::size_t>()) + " |";
+        for (const Column& c : kColumns) out += " " + cell(row[c.key], c.scale, c.format) + " |";
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace pmb
