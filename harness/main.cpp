@@ -212,6 +212,16 @@ int command_merge(const std::vector<std::string>& inputs, const std::string& out
     return 0;
 }
 
+// "all" in an axis' list stands for that axis' default (the whole default matrix's names).
+std::vector<std::string> expand_all(const std::vector<std::string>& names, const std::vector<std::string>& all) {
+    std::vector<std::string> out;
+    for (const std::string& n : names) {
+        if (n == "all") out.insert(out.end(), all.begin(), all.end());
+        else out.push_back(n);
+    }
+    return out;
+}
+
 std::map<std::string, std::string> parse_params(const std::vector<std::string>& kvs) {
     std::map<std::string, std::string> out;
     for (const std::string& kv : kvs) {
@@ -238,6 +248,7 @@ int main(int argc, char** argv) {
     std::erase(matrix.allocators, "slow");     // a decorator: only when asked for
     matrix.collectors = all_names(collector_registry());
     matrix.workloads = all_names(workload_registry());
+    const MatrixOptions defaults = matrix;
     matrix.reps = 3;
     matrix.limits.timeout_s = 600;
 #ifndef PMB_SANITIZER_BUILD
@@ -245,11 +256,15 @@ int main(int argc, char** argv) {
 #endif
     double memory_limit_gib = static_cast<double>(matrix.limits.memory_bytes) / (1 << 30);
     CLI::App* run = app.add_subcommand("run", "run the matrix allocators x collectors x workloads, one process per run");
-    run->add_option("--allocator,-a", matrix.allocators, "allocator specs, comma-separated (default: all)")
+    run->add_option("--allocator,-a", matrix.allocators,
+                    "allocator specs, comma-separated; 'all' is the default matrix's (default: all)")
         ->delimiter(',');
     run->add_option("--collector,-c", matrix.collectors, "collectors, comma-separated (default: all)")->delimiter(',');
-    run->add_option("--workload,-w", matrix.workloads, "workloads, comma-separated (default: all)")->delimiter(',');
-    run->add_option("--param,-p", matrix.params, "workload parameter key=value or workload.key=value (repeatable)");
+    run->add_option("--workload,-w", matrix.workloads,
+                    "workloads, comma-separated; 'all' is the default matrix's, e.g. all,trace (default: all)")
+        ->delimiter(',');
+    run->add_option("--param,-p", matrix.params,
+                    "workload parameter key=value or workload.key=value (repeatable; a key repeated is swept)");
     run->add_option("--reps,-r", matrix.reps, "repetitions per combination, each in a fresh process (default 3)")
         ->check(CLI::PositiveNumber);
     run->add_option("--seed", matrix.seed, "seed for every workload's random choices (default 0)");
@@ -415,6 +430,9 @@ int main(int argc, char** argv) {
         if (matrix.quick && run->count("--reps") == 0) matrix.reps = 1;
         if (matrix.quick && run->count("--warmup") == 0) matrix.warmup = 0;
         if (!shard_text.empty()) matrix.shard = parse_shard(shard_text);
+        matrix.allocators = expand_all(matrix.allocators, defaults.allocators);
+        matrix.collectors = expand_all(matrix.collectors, defaults.collectors);
+        matrix.workloads = expand_all(matrix.workloads, defaults.workloads);
         matrix.record_latency = !no_latency;
         matrix.limits.memory_bytes = static_cast<std::size_t>(memory_limit_gib * (1 << 30));
         return command_run(matrix, command_line);

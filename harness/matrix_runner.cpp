@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -20,9 +21,12 @@
 namespace pmb {
 namespace {
 
-std::map<std::string, std::string> params_for(const WorkloadEntry& w, const MatrixOptions& options) {
-    std::map<std::string, std::string> out;
-    if (options.quick) out = w.quick;
+// The parameter settings `w` runs with: its quick values under --quick, then every --param that
+// applies to it. A key given more than once is swept: one setting per value, in the order given
+// (and for several swept keys, every combination of their values).
+std::vector<std::map<std::string, std::string>> params_for(const WorkloadEntry& w, const MatrixOptions& options) {
+    std::map<std::string, std::vector<std::string>> given;
+    std::vector<std::string> order;
     for (const std::string& kv : options.params) {
         auto eq = kv.find('=');
         if (eq == std::string::npos || eq == 0)
@@ -33,13 +37,27 @@ std::map<std::string, std::string> params_for(const WorkloadEntry& w, const Matr
         if (dot != std::string::npos) {
             if (key.substr(0, dot) != w.name) continue;
             key = key.substr(dot + 1);
-            out[key] = value;
-            continue;
+        } else {
+            bool declared = false;
+            for (const ParamSpec& s : w.params) declared |= s.name == key;
+            if (!declared) continue;
         }
-        for (const ParamSpec& s : w.params)
-            if (s.name == key) out[key] = value;
+        auto& values = given[key];
+        if (values.empty()) order.push_back(key);
+        if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
     }
-    return out;
+    std::vector<std::map<std::string, std::string>> settings = {options.quick ? w.quick : std::map<std::string, std::string>{}};
+    for (const std::string& key : order) {
+        std::vector<std::map<std::string, std::string>> next;
+        for (const auto& base : settings)
+            for (const std::string& value : given[key]) {
+                auto setting = base;
+                setting[key] = value;
+                next.push_back(setting);
+            }
+        settings = std::move(next);
+    }
+    return settings;
 }
 
 // A bare key must belong to at least one selected workload, or it is a typo.
@@ -98,16 +116,15 @@ std::vector<RunSpec> expand_matrix(const MatrixOptions& options) {
     std::vector<RunSpec> combos;
     for (const std::string& wname : options.workloads) {
         const WorkloadEntry* w = find_workload(wname);
-        const auto params = params_for(*w, options);
         // A workload that makes no objects runs under the first collector only.
         const std::size_t collectors = w->uses_collector ? options.collectors.size() : 1;
-        for (const std::string& a : options.allocators)
-            for (std::size_t ci = 0; ci < collectors; ++ci) {
-                const std::string& c = options.collectors[ci];
-                RunSpec spec{a, c, wname, params, options.seed, 0};
-                validate_run_spec(spec);
-                combos.push_back(spec);
-            }
+        for (const auto& params : params_for(*w, options))
+            for (const std::string& a : options.allocators)
+                for (std::size_t ci = 0; ci < collectors; ++ci) {
+                    RunSpec spec{a, options.collectors[ci], wname, params, options.seed, 0};
+                    validate_run_spec(spec);
+                    combos.push_back(spec);
+                }
     }
     std::vector<RunSpec> specs;
     for (int rep = 0; rep < options.reps; ++rep)

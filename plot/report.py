@@ -29,7 +29,8 @@ def build_figures(doc, comparison=None):
            ("gc_pauses", figures.gc_pauses(doc)),
            ("pause_table", figures.pause_table(doc))]
     for w in rd.workloads(doc):
-        out.append(("memory_" + w, figures.memory_timeline(doc, w)))
+        out.append(("memory_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in w),
+                    figures.memory_timeline(doc, w)))
     if comparison is not None:
         out.append(("comparison", figures.comparison(comparison)))
     return out

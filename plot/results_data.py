@@ -57,12 +57,30 @@ def ok_runs(doc):
     return [r for r in doc.get("runs", []) if isinstance(r, dict) and r.get("status") == "ok"]
 
 
+def _params_label(params):
+    """"k=v k2=v2", a path by its file name (results/run_metrics.cpp's params_label)."""
+    return " ".join("%s=%s" % (k, str(v).rsplit("/", 1)[-1]) for k, v in sorted((params or {}).items()))
+
+
+def workload_label(doc, run):
+    """The run's workload, with its parameters when the file holds that workload with several
+    settings (a swept parameter): the unit every figure has a panel for."""
+    variants = doc.setdefault("_workload_variants", {})
+    if not variants:
+        for r in ok_runs(doc):
+            variants.setdefault(r["workload"], set()).add(json.dumps(r.get("params") or {}, sort_keys=True))
+    if len(variants.get(run["workload"], ())) <= 1:
+        return run["workload"]
+    return "%s %s" % (run["workload"], _params_label(run.get("params")))
+
+
 def workloads(doc):
-    """Workloads in order of first appearance."""
+    """Workloads (labels, see workload_label) in order of first appearance."""
     seen = []
     for r in ok_runs(doc):
-        if r["workload"] not in seen:
-            seen.append(r["workload"])
+        label = workload_label(doc, r)
+        if label not in seen:
+            seen.append(label)
     return seen
 
 
@@ -83,7 +101,7 @@ def collectors(doc):
 
 
 def runs_of(doc, workload, allocator=None, collector=None):
-    return [r for r in ok_runs(doc) if r["workload"] == workload
+    return [r for r in ok_runs(doc) if workload_label(doc, r) == workload
             and (allocator is None or r["allocator"] == allocator)
             and (collector is None or r["collector"] == collector)]
 

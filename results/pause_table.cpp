@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "results/run_metrics.h"
 #include "results/run_summaries.h"
 
 namespace pmb {
@@ -35,6 +36,14 @@ const Column kColumns[] = {
     {"RSS MiB", "peak_rss_bytes", 1.0 / (1 << 20), "%.1f"}, {"max/gen", "max_pause_vs_gen", 1, "%.3f"},
     {"ops/gen", "throughput_vs_gen", 1, "%.3f"},
 };
+
+// The workload's name, with its parameters when the table holds it with several (a sweep).
+std::string workload_label(const nlohmann::json& table, const nlohmann::json& row) {
+    for (const nlohmann::json& other : table["rows"])
+        if (other["workload"] == row["workload"] && other["params"] != row["params"])
+            return row["workload"].get<std::string>() + " " + params_label(row["params"]);
+    return row["workload"];
+}
 
 }  // namespace
 
@@ -92,7 +101,7 @@ std::string pause_table_text(const nlohmann::json& table) {
     char line[512];
     std::string last_workload;
     for (const nlohmann::json& row : table["rows"]) {
-        const std::string w = row["workload"];
+        const std::string w = workload_label(table, row);
         if (w != last_workload) {
             std::snprintf(line, sizeof line, "\n%-14s %5s", w.c_str(), "runs");
             out += line;
@@ -125,7 +134,7 @@ std::string pause_table_markdown(const nlohmann::json& table) {
     }
     out += "\n" + rule + "\n";
     for (const nlohmann::json& row : table["rows"]) {
-        out += "| " + row["workload"].get<std::string>() + " | " + row["collector"].get<std::string>() + " | " +
+        out += "| " + workload_label(table, row) + " | " + row["collector"].get<std::string>() + " | " +
                std::to_string(row["runs"].get<std::size_t>()) + " |";
         for (const Column& c : kColumns) out += " " + cell(row[c.key], c.scale, c.format) + " |";
         out += "\n";

@@ -44,6 +44,17 @@ std::optional<double> metric_value(const nlohmann::json& run, const RunMetric& m
     return v.get<double>();
 }
 
+std::string params_label(const nlohmann::json& params) {
+    std::string out;
+    if (!params.is_object()) return out;
+    for (const auto& [k, v] : params.items()) {
+        std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+        if (auto slash = value.rfind('/'); slash != std::string::npos) value = value.substr(slash + 1);
+        out += (out.empty() ? "" : " ") + k + "=" + value;
+    }
+    return out;
+}
+
 std::string combination_key(const nlohmann::json& run) {
     return run.value("allocator", "") + "/" + run.value("collector", "") + "/" + run.value("workload", "") +
            " " + run.value("params", nlohmann::json::object()).dump() + " seed " +

@@ -28,6 +28,9 @@ const RunMetric* find_run_metric(const std::string& name);
 std::optional<double> metric_value(const nlohmann::json& run, const RunMetric& metric);
 
 // The combination a run belongs to: allocator/collector/workload plus its parameters and seed.
+// A combination's parameter overrides in a few characters, "k=v k2=v2", a path shown by its file
+// name: what tells apart the combinations of a swept parameter in tables and figures.
+std::string params_label(const nlohmann::json& params);
 std::string combination_key(const nlohmann::json& run);
 
 }  // namespace pmb

@@ -61,10 +61,18 @@ std::string summaries_table(const nlohmann::json& summaries) {
     std::snprintf(line, sizeof line, "%-34s %4s %12s %6s %10s %11s %8s %10s\n", "combination", "runs", "ops/s",
                   "cv %", "p99 us", "gc pause ms", "mmu10ms", "rss MiB");
     out += line;
+    // A parameter sweep makes several combinations of one allocator/collector/workload: those
+    // rows also name their parameters.
+    std::map<std::string, int> seen;
+    auto base_label = [](const nlohmann::json& s) {
+        return s["allocator"].get<std::string>() + "/" + s["collector"].get<std::string>() + "/" +
+               s["workload"].get<std::string>();
+    };
+    for (const nlohmann::json& s : summaries) ++seen[base_label(s)];
     for (const nlohmann::json& s : summaries) {
         const nlohmann::json& m = s["metrics"];
-        const std::string label =
-            s["allocator"].get<std::string>() + "/" + s["collector"].get<std::string>() + "/" + s["workload"].get<std::string>();
+        std::string label = base_label(s);
+        if (seen[label] > 1) label += " " + params_label(s["params"]);
         const std::size_t runs = s["runs"].get<std::size_t>(), failed = s["failed"].get<std::size_t>();
         const std::string n = failed ? std::to_string(runs - failed) + "/" + std::to_string(runs) : std::to_string(runs);
         std::string cv = "-";

@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# The main job: set up, build in Release, run the default benchmark matrix into results/, and
-# draw its figures and HTML report into results/report/.
+# The main job: set up, build in Release, record the real Python programs of
+# workloads/python/real/ into results/traces/, run the default benchmark matrix with their replays
+# (the trace workload, one combination per program) into results/latest.json, and draw its
+# figures and HTML report into results/report/.
 #   scripts/bench.sh [pymembench run flags...]     e.g. scripts/bench.sh --quick
+# With --workload among the flags, only what it names runs (and nothing is recorded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
-mkdir -p results
+mkdir -p results/traces
+extra=()
+if ! printf '%s\n' "$@" | grep -qE '^(--workload|-w)(=|$)'; then
+  scale=()
+  printf '%s\n' "$@" | grep -qx -- '--quick' && scale=(--scale 1)
+  extra=(--workload all,trace)
+  for program in workloads/python/real/*.py; do
+    trace="results/traces/$(basename "$program" .py).trace"
+    build/pymembench record --out "$trace" -- "$program" "${scale[@]}" > /dev/null
+    extra+=(--param "trace.file=$trace")
+  done
+fi
 status=0
-build/pymembench run --out results/latest.json "$@" || status=$?
+build/pymembench run --out results/latest.json "${extra[@]}" "$@" || status=$?
 # The report, also when some run failed (exit 1): every finished run is in the file.
 if [ "$status" -le 1 ] && [ -f results/latest.json ]; then
   build/pymembench plot results/latest.json --out results/report

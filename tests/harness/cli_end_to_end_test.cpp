@@ -142,6 +142,30 @@ TEST(CliEndToEnd, QuickMatrixRunsEveryCombination) {
     EXPECT_EQ(combos.size(), allocators * collectors * 8);
 }
 
+TEST(CliEndToEnd, ARepeatedParameterIsSweptAndAllNamesTheDefaultMatrix) {
+    const std::string out = temp_path("sweep.json");
+    ProcessOutcome p = pymembench({"run", "--quick", "-a", "pool", "-c", "rc,gen", "-w", "trees,growth", "-p",
+                                   "trees.trees=100", "-p", "trees.trees=300", "-p", "kept=5", "-p", "kept=7",
+                                   "--out", out});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    nlohmann::json doc = read_results(out);
+    std::set<std::string> settings;
+    for (const auto& run : doc["runs"]) settings.insert(run["workload"].get<std::string>() + " " + run["params"].dump());
+    // trees: two values of `trees` (and none of `kept`, which it does not declare); growth: two of `kept`.
+    EXPECT_EQ(doc["runs"].size(), 8u);
+    EXPECT_EQ(settings.size(), 4u);
+    EXPECT_EQ(doc["runs"][0]["params"]["trees"], "100");
+    EXPECT_EQ(doc["runs"][2]["params"]["trees"], "300");
+    EXPECT_EQ(doc["runs"][0]["ops"], 100);
+    EXPECT_EQ(doc["runs"][2]["ops"], 300);
+    EXPECT_NE(p.out.find("trees="), std::string::npos) << "the summary rows name the swept parameter";
+    p = pymembench({"run", "--quick", "-a", "pool", "-c", "all", "-w", "all", "--out", out});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    EXPECT_EQ(read_results(out)["runs"].size(), 4u * 8u);
+    std::filesystem::remove(out);
+    std::filesystem::remove(out.substr(0, out.size() - 5) + ".csv");
+}
+
 TEST(CliEndToEnd, ListNamesEveryAxis) {
     ProcessOutcome p = pymembench({"list"});
     ASSERT_EQ(p.exit_code, 0);
