@@ -5,7 +5,9 @@ For each trace and allocator, ROUNDS rounds alternate (the order flipping every 
             its checks, Heap accounting, an op clock read per 256 events, the timeline), and
   baseline: bench/replay_baseline.cpp (the same allocator calls from a packed in-memory array),
 each in a fresh process. Overhead per event = (harness wall - baseline wall) / events, paired
-within a round; the median over rounds is printed with its range.
+within a round; the median over rounds is printed with its range. Each harness run's peak live
+bytes is also checked against the recording's (the footer's): the last column says whether every
+replay reproduced it exactly.
 
     /usr/bin/python3 bench/replay_overhead.py PYMEMBENCH BASELINE ROUNDS ALLOCATORS TRACE..
 """
@@ -24,7 +26,7 @@ def harness_wall(binary, trace, allocator, out):
     run = json.load(open(out))["runs"][0]
     if run["status"] != "ok":
         sys.exit("replay failed: %s" % run["error"])
-    return run["wall_s"], run["steps"]
+    return run["wall_s"], run["steps"], run["peak_live_bytes"], run["counters"]["recorded_peak_live_bytes"]
 
 
 def baseline_wall(binary, trace, allocator):
@@ -36,29 +38,33 @@ def main():
     pymembench, baseline, rounds, allocators = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split(",")
     traces = sys.argv[5:]
     print("replay overhead: %d rounds per trace and allocator, alternating harness and baseline" % rounds)
-    print("%-22s %-10s %10s %10s %10s %22s" % ("trace", "allocator", "events", "harness", "baseline",
-                                               "overhead ns/event"))
+    print("%-22s %-10s %10s %10s %10s %22s  %s" % ("trace", "allocator", "events", "harness", "baseline",
+                                                   "overhead ns/event", "peak live bytes (recorded = replayed)"))
     worst = 0.0
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "replay.json")
         for trace in traces:
             for allocator in allocators:
-                h, b, diff = [], [], []
+                h, b, diff, peaks = [], [], [], set()
                 for r in range(rounds):
                     if r % 2 == 0:
-                        hw, events = harness_wall(pymembench, trace, allocator, out)
+                        hw, events, replayed, recorded = harness_wall(pymembench, trace, allocator, out)
                         bw = baseline_wall(baseline, trace, allocator)
                     else:
                         bw = baseline_wall(baseline, trace, allocator)
-                        hw, events = harness_wall(pymembench, trace, allocator, out)
+                        hw, events, replayed, recorded = harness_wall(pymembench, trace, allocator, out)
+                    peaks.add((recorded, replayed))
                     h.append(1e9 * hw / events)
                     b.append(1e9 * bw / events)
                     diff.append(h[-1] - b[-1])
                 med = statistics.median(diff)
                 worst = max(worst, med)
-                print("%-22s %-10s %10d %8.2f ns %8.2f ns %8.2f (%.2f .. %.2f)" % (
+                exact = all(a == b for a, b in peaks)
+                print("%-22s %-10s %10d %8.2f ns %8.2f ns %8.2f (%.2f .. %.2f)  %s" % (
                     os.path.basename(trace), allocator, events, statistics.median(h), statistics.median(b), med,
-                    min(diff), max(diff)), flush=True)
+                    min(diff), max(diff), "%d = %d%s" % (sorted(peaks)[0][0], sorted(peaks)[0][1],
+                                                          "" if exact else "  MISMATCH %s" % sorted(peaks))),
+                      flush=True)
     print("largest median overhead: %.2f ns per event (target: at most 10)" % worst)
 
 

@@ -72,15 +72,15 @@ void deduce_unreachable(GCHead* base, GCHead* unreachable) {
     for (GCHead* gc = unreachable->next(); gc != unreachable; gc = gc->next()) gc->next_ &= ~GCHead::kNextUnreachable;
 }
 
-void delete_garbage(GCHead* collectable, GCHead* survivors, Runtime& rt) {
+void delete_garbage(GCHead* collectable, GCHead* survivors, Runtime* rt) {
     while (!gc_list_is_empty(collectable)) {
         GCHead* gc = collectable->next();
         Object* op = gc->object();
         gc->clear_collecting();
         if (op->type->clear != nullptr) {
             Runtime::incref(op);
-            op->type->clear(op, rt);
-            rt.decref(op);
+            op->type->clear(op, *rt);
+            rt->decref(op);
         }
         if (collectable->next() == gc) {
             // Still alive: it may die later.

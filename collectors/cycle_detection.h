@@ -50,8 +50,9 @@ void deduce_unreachable(GCHead* base, GCHead* unreachable);
 
 // delete_garbage (3.11): tp_clear on each object of `collectable` breaks the cycles and reference
 // counting frees the objects; an object that survives its clear (something still refers to it)
-// moves to `survivors`.
-void delete_garbage(GCHead* collectable, GCHead* survivors, Runtime& rt);
+// moves to `survivors`. `rt` may be null only when `collectable` is empty (a collector used
+// without a Runtime, in tests, never finds garbage).
+void delete_garbage(GCHead* collectable, GCHead* survivors, Runtime* rt);
 
 // Untracks the objects of `list` whose type allows it at this kind of collection and that hold
 // nothing trackable (`untrack(op)` does it); returns how many stay on the list.

@@ -148,7 +148,7 @@ private:
         deduce_unreachable(&unreachable, &still_unreachable);
         gc_list_merge(&unreachable, old);  // resurrected: none
         const std::size_t collected = gc_list_size(&still_unreachable);
-        delete_garbage(&still_unreachable, old, *rt_);
+        delete_garbage(&still_unreachable, old, rt_);
         if (generation == kGenerations - 1 && rt_ != nullptr) rt_->clear_free_lists();
         return collected;
     }

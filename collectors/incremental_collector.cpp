@@ -206,7 +206,7 @@ private:
         pmb::untrack_where_possible(region, untrack_when, *this, [this](Object* op) { untrack(op); });
         gc_list_merge(region, to);
         const std::size_t collected = gc_list_size(&unreachable);
-        delete_garbage(&unreachable, to, *rt_);
+        delete_garbage(&unreachable, to, rt_);
         return collected;
     }
 

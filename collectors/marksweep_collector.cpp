@@ -87,11 +87,10 @@ private:
         pmb::untrack_where_possible(&tracked_, UntrackWhen::kFullCollection, *this, untrack_one);
         // Sweep, with deallocation at count zero back on: first what nothing refers to (and what
         // only it kept alive), then the garbage cycles the trace found.
-        rt_->set_deferring(false);
-        std::vector<Object*> dead;
-        dead.swap(zero_count_);
-        for (Object* obj : dead) rt_->dealloc(obj);
-        delete_garbage(&unreachable, &tracked_, *rt_);
+        rt_->set_deferring(false);  // so nothing is added to zero_count_ while it is walked
+        for (Object* obj : zero_count_) rt_->dealloc(obj);
+        zero_count_.clear();  // keeps its capacity for the next cycle
+        delete_garbage(&unreachable, &tracked_, rt_);
         rt_->set_deferring(true);
         rt_->clear_free_lists();
     }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The trace replay's harness overhead per event (bench/replay_overhead.py): the three real
 # programs of workloads/python/real/ are recorded at their default scale, then each trace is
-# replayed by the harness and by a bare loop of the same allocator calls, alternating.
-#   scripts/bench-replay.sh [ROUNDS] [ALLOCATORS]      defaults: 10 cpython,pool,system
+# replayed by the harness and by a bare loop of the same allocator calls, alternating; every
+# replay's peak live bytes is checked against the recording's.
+#   scripts/bench-replay.sh [ROUNDS] [ALLOCATORS]      defaults: 5 cpython,pool,system,mimalloc,jemalloc,tcmalloc
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build >/dev/null
-ROUNDS="${1:-10}"
-ALLOCATORS="${2:-cpython,pool,system}"
+ROUNDS="${1:-5}"
+ALLOCATORS="${2:-cpython,pool,system,mimalloc,jemalloc,tcmalloc}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for p in workloads/python/real/*.py; do
