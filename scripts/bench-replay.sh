@@ -3,11 +3,11 @@
 # programs of workloads/python/real/ are recorded at their default scale, then each trace is
 # replayed by the harness and by a bare loop of the same allocator calls, alternating; every
 # replay's peak live bytes is checked against the recording's.
-#   scripts/bench-replay.sh [ROUNDS] [ALLOCATORS]      defaults: 5 cpython,pool,system,mimalloc,jemalloc,tcmalloc
+#   scripts/bench-replay.sh [ROUNDS] [ALLOCATORS]      defaults: 9 cpython,pool,system,mimalloc,jemalloc,tcmalloc
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build >/dev/null
-ROUNDS="${1:-5}"
+ROUNDS="${1:-9}"
 ALLOCATORS="${2:-cpython,pool,system,mimalloc,jemalloc,tcmalloc}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -12,8 +12,9 @@
 // skipped. teardown() frees what the recording left live, so nothing is leaked. The collector
 // plays no part (no objects are made): a matrix runs this workload under its first collector only.
 //
-// Bookkeeping beyond the allocator's: the reader's slot table, 20 bytes per slot (size, the
-// block's address, the free-slot stack; slots = peak live blocks), reported as
+// Bookkeeping beyond the allocator's: the reader's slot table, about 12 bytes per slot (the
+// block's address and size in one word, a live bit, the free-slot stack; slots = peak live
+// blocks), reported as
 // counters.replay_bookkeeping_bytes. bench/replay_overhead.py measures the time it all costs per
 // event against a bare loop of the same allocator calls.
 #include <sys/stat.h>
@@ -102,23 +103,23 @@ private:
     void replay_one() {
         Event e;
         if (!reader_.next(e)) throw std::runtime_error("the trace ended before its event count");
+        trace::SlotTable& blocks = reader_.slots();
         switch (e.kind) {
         case EventKind::malloc:
-            *e.user = heap_->allocate(e.size);
+            blocks.set_user(e.slot, heap_->allocate(e.size));
             break;
         case EventKind::calloc:
-            *e.user = heap_->allocate_zeroed(e.nelem, e.elsize);
+            blocks.set_user(e.slot, heap_->allocate_zeroed(e.nelem, e.elsize));
             break;
         case EventKind::realloc:
-            *e.user = heap_->reallocate(e.new_block ? nullptr : *e.user, e.old_size, e.size);
+            blocks.set_user(e.slot, heap_->reallocate(blocks.user(e.slot), e.old_size, e.size));
             break;
         case EventKind::free:
-            if (e.user == nullptr) {
+            if (e.slot == trace::kNoSlot) {
                 ++null_frees_;
                 break;
             }
-            heap_->release(*e.user, e.old_size);
-            *e.user = nullptr;
+            heap_->release(blocks.user(e.slot), e.old_size);
             break;
         }
     }

@@ -58,8 +58,7 @@ enum class EventKind : std::uint8_t { malloc = 0, calloc = 1, realloc = 2, free 
 inline constexpr std::uint32_t kNoSlot = UINT32_MAX;  // free(NULL), realloc(NULL, n)'s old block
 
 // One decoded event. `slot` is the block's slot after the event (for free: the freed slot, or
-// kNoSlot for free(NULL)); `old_size` is the block's size before a realloc or free; `user` is the
-// slot's user word in the reader's slot table (nullptr for free(NULL)), valid until the next event.
+// kNoSlot for free(NULL)); `old_size` is the block's size before a realloc or free.
 struct Event {
     EventKind kind;
     std::uint32_t slot;
@@ -69,7 +68,6 @@ struct Event {
     std::uint64_t elsize;
     std::uint64_t old_size;  // realloc, free: the block's size before
     std::uint64_t time_ns;   // since the start of recording
-    void** user;
 };
 
 enum FooterField : std::size_t {

@@ -71,6 +71,10 @@ void TraceReader::fail_event(const std::string& what) const {
          what);
 }
 
+void TraceReader::fail_not_live(std::uint64_t slot) const {
+    fail_event("refers to block " + std::to_string(slot) + ", which is not live");
+}
+
 void TraceReader::read_header() {
     constexpr std::size_t kHeader = 16;
     if (file_bytes_ < kHeader) fail("too short for a header (" + std::to_string(file_bytes_) + " bytes)");

@@ -100,10 +100,10 @@ private:
     std::uint32_t live_ref() {
         const std::uint64_t ref = varint();
         if (ref == 0) return kNoSlot;
-        if (ref - 1 >= kNoSlot || !slots_.is_live(static_cast<std::uint32_t>(ref - 1)))
-            fail_event("refers to block " + std::to_string(ref - 1) + ", which is not live");
+        if (ref - 1 >= kNoSlot || !slots_.is_live(static_cast<std::uint32_t>(ref - 1))) fail_not_live(ref - 1);
         return static_cast<std::uint32_t>(ref - 1);
     }
+    [[noreturn]] void fail_not_live(std::uint64_t slot) const;
     std::uint64_t request_size(std::uint64_t size) {
         if (size > kMaxRequestBytes) fail_event("asks for " + std::to_string(size) + " bytes (at most 2^47)");
         return size;
@@ -159,7 +159,6 @@ private:
             }
             break;
         }
-        e.user = e.slot == kNoSlot ? nullptr : &slots_.user(e.slot);
         ++counts_[h & 3];
         ++events_read_;
     }
