@@ -7,9 +7,11 @@
 
 #include <cstddef>
 
+#include "collectors/collector.h"
 #include "collectors/gc_list.h"
 #include "objects/heap.h"
 #include "objects/object.h"
+#include "objects/runtime.h"
 
 namespace pmb {
 
@@ -55,5 +57,18 @@ inline void untrack_object(Object* obj, std::uintptr_t keep = 0) {
 }
 
 inline bool object_is_tracked(const Object* obj) { return obj->type->gc_capable && GCHead::of(obj)->tracked(); }
+
+// The end of a run (gc.collect() at exit): the free lists are emptied, and `full_collection` runs.
+// What it still reclaims was garbage not found yet (uncollected_at_end_objects), not a leak; what
+// survives it, with `live_objects` counting, is unreclaimable (leaked_objects, leaked_bytes).
+template <typename FullCollection>
+void account_final_collection(CollectorReport& report, Runtime* rt, const Heap& heap,
+                              const std::uint64_t& live_objects, FullCollection&& full_collection) {
+    if (rt != nullptr) rt->clear_free_lists();
+    report.gc["uncollected_at_end_objects"] = live_objects;
+    full_collection();
+    report.leaked_objects = live_objects;
+    report.leaked_bytes = heap.live_bytes();
+}
 
 }  // namespace pmb

@@ -83,15 +83,8 @@ public:
         CollectorReport report;
         report.gc = stats_json();
         report.pauses = pauses_.pauses();
-        // What a final full collection (gc.collect() at exit) reclaims was garbage not yet
-        // collected, not a leak; what survives it is unreclaimable. Frozen objects are unfrozen
-        // for it (gc.unfreeze()).
-        gc_list_merge(&permanent_, &gens_[kGenerations - 1].head);
-        if (rt_ != nullptr) rt_->clear_free_lists();
-        report.gc["uncollected_at_end_objects"] = live_objects_;
-        collect();
-        report.leaked_objects = live_objects_;
-        report.leaked_bytes = heap_.live_bytes();
+        gc_list_merge(&permanent_, &gens_[kGenerations - 1].head);  // gc.unfreeze()
+        account_final_collection(report, rt_, heap_, live_objects_, [this] { collect(); });
         return report;
     }
 

@@ -84,14 +84,10 @@ public:
         report.gc["large_objects_skipped"] = large_objects_skipped_;
         report.gc["frozen_objects"] = frozen_;
         report.pauses = pauses_.pauses();
-        // gc.unfreeze(), then the final gc.collect(): what it reclaims was garbage not yet found.
+        // gc.unfreeze(), then the final gc.collect().
         for (GCHead* gc = permanent_.next(); gc != &permanent_; gc = gc->next()) gc->set_old_space(pending_space());
         gc_list_merge(&permanent_, &spaces_[pending_space()]);
-        if (rt_ != nullptr) rt_->clear_free_lists();
-        report.gc["uncollected_at_end_objects"] = live_objects_;
-        collect_full();
-        report.leaked_objects = live_objects_;
-        report.leaked_bytes = heap_.live_bytes();
+        account_final_collection(report, rt_, heap_, live_objects_, [this] { collect_full(); });
         return report;
     }
 

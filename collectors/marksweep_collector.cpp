@@ -69,11 +69,7 @@ public:
         report.gc["frozen_objects"] = frozen_;
         report.pauses = pauses_.pauses();
         gc_list_merge(&permanent_, &tracked_);  // gc.unfreeze()
-        if (rt_ != nullptr) rt_->clear_free_lists();
-        report.gc["uncollected_at_end_objects"] = live_objects_;
-        mark_and_sweep();
-        report.leaked_objects = live_objects_;
-        report.leaked_bytes = heap_.live_bytes();
+        account_final_collection(report, rt_, heap_, live_objects_, [this] { mark_and_sweep(); });
         return report;
     }
 
