@@ -178,9 +178,11 @@ def pareto(doc):
 
 def heatmap(doc):
     wls = rd.workloads(doc)
-    allocs, colls = rd.allocators(doc), rd.collectors(doc)
     fig, axes = style.new_figure(len(wls), width_per_panel=3.6, height=3.6)
     for ax, w in zip(axes, wls):
+        # Only the collectors and allocators that ran this workload (a trace replay runs under one).
+        colls = [c for c in rd.collectors(doc) if rd.runs_of(doc, w, collector=c)]
+        allocs = [a for a in rd.allocators(doc) if rd.runs_of(doc, w, allocator=a)]
         grid = []
         for a in allocs:
             row = []
@@ -198,7 +200,7 @@ def heatmap(doc):
                     ax.text(j, i, "%.2f" % v, ha="center", va="center", fontsize=7,
                             color="white" if v < 0.8 else "black")
         ax.set_xticks(range(len(colls)))
-        ax.set_xticklabels(colls)
+        ax.set_xticklabels(colls, rotation=30, ha="right", fontsize=7)
         ax.set_yticks(range(len(allocs)))
         ax.set_yticklabels(allocs)
         ax.set_title(w)
