@@ -76,9 +76,8 @@ def latency(doc):
         ax.set_xlabel("percentile (%)")
         ax.set_ylabel("op latency (us)")
         ax.set_title(w)
-    axes[0].legend(fontsize=6)
     fig.suptitle("Per-op latency by percentile (the run with median throughput)")
-    fig.tight_layout()
+    style.legend_outside(fig, axes[0])
     return fig
 
 
@@ -112,10 +111,8 @@ def gc_pauses(doc):
         cdf_ax.set_xlabel("pause (ms)")
         cdf_ax.set_ylabel("pauses at most this long (%)")
         cdf_ax.set_title("%s: pause durations" % w)
-        if cdf_ax.get_lines():
-            cdf_ax.legend(fontsize=6)
     fig.suptitle("GC pauses: total per run (median, min-max) and the distribution of single pauses")
-    fig.tight_layout()
+    style.legend_outside(fig, max(axes[1::2], key=lambda ax: len(ax.get_lines())))
     return fig
 
 
@@ -137,8 +134,7 @@ def memory_timeline(doc, workload):
         ax.set_ylabel(what)
     rss_ax.set_title("%s: RSS over time" % workload)
     live_ax.set_title("%s: live bytes over time" % workload)
-    rss_ax.legend(fontsize=6)
-    fig.tight_layout()
+    style.legend_outside(fig, rss_ax)
     return fig
 
 
@@ -170,9 +166,8 @@ def pareto(doc):
         ax.set_xlabel("peak RSS (MiB)")
         ax.set_ylabel("throughput (thousand ops/s)")
         ax.set_title(w)
-    axes[0].legend(fontsize=6)
     fig.suptitle("Memory against speed: medians; the line joins the combinations nothing beats on both")
-    fig.tight_layout()
+    style.legend_outside(fig, axes[0])
     return fig
 
 

@@ -48,3 +48,13 @@ def new_figure(panels, width_per_panel=4.2, height=3.4, columns=4):
 
 def mib(x):
     return x / (1 << 20)
+
+
+def legend_outside(fig, ax, title=None):
+    """One legend for the whole figure, right of the panels (many combinations would cover a
+    panel's lines), from `ax`'s labelled artists; then the layout, leaving it room."""
+    handles, labels = ax.get_legend_handles_labels()
+    columns = 1 if len(labels) <= 24 else 2
+    if handles:
+        fig.legend(handles, labels, loc="center right", fontsize=6, ncol=columns, title=title)
+    fig.tight_layout(rect=(0, 0, 1 - 0.09 * columns if handles else 1, 1))
