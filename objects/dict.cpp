@@ -229,9 +229,10 @@ bool dict_holds_no_trackable(const Object* self, const Collector& gc) {
     return true;
 }
 
-}  // namespace
-
+// A key and a value per entry: what dict_traverse visits, known without visiting.
 std::size_t dict_references(const Object* self) { return 2 * dict_size(self); }
+
+}  // namespace
 
 const TypeInfo kDictType = {"dict",       true, dict_size_of, dict_traverse, dict_tp_clear, dict_dealloc,
                             UntrackWhen::kFullCollection, dict_holds_no_trackable, nullptr, dict_references};
