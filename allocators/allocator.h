@@ -49,6 +49,9 @@ public:
     //   "held_bytes": bytes the allocator holds from the OS (mapped/committed/resident as it reports);
     //   "allocated_bytes": bytes the allocator considers handed out.
     virtual nlohmann::json stats() const = 0;
+    // True when ops() are the process's own malloc, calloc, realloc and free (the C library's or
+    // a preloaded library's): an embedded interpreter is then served as PYTHONMALLOC=malloc does.
+    virtual bool serves_process_malloc() const { return false; }
 };
 
 }  // namespace pmb

@@ -149,6 +149,7 @@ public:
     const AllocatorOps& ops() const override { return ops_; }
     AllocatorIdentity identity() const override { return {library_, serving_library_version(library_)}; }
     nlohmann::json stats() const override { return serving_library_stats(library_); }
+    bool serves_process_malloc() const override { return true; }
 
 private:
     std::string name_;

@@ -6,7 +6,8 @@
 //   compare two results files, for CI regression checks;
 //   plot    figures and an HTML report of a results file (plot/report.py, matplotlib);
 //   record  a real Python program's allocations into a trace; trace-info: what a trace holds;
-//   report  tables of a results file (report pauses: the collectors' pauses side by side);
+//   report  tables of a results file (report pauses: the collectors' pauses side by side; report
+//           agreement: real programs' allocator times against their trace replays);
 //   worker  (internal) one run inside this process, results as JSON on standard output.
 // Exit codes: 0 success; 1 some run failed, or compare found a regression (every other run is
 // kept); 2 bad input (one line on standard error naming what was wrong and what is accepted).
@@ -35,6 +36,7 @@
 #include "harness/single_run.h"
 #include "harness/trace_commands.h"
 #include "harness/validate.h"
+#include "results/agreement_table.h"
 #include "results/compare_results.h"
 #include "results/merge_results.h"
 #include "results/pause_table.h"
@@ -361,11 +363,11 @@ int main(int argc, char** argv) {
 
     std::string report_kind, report_file, report_allocator;
     bool report_markdown = false, report_json = false;
-    CLI::App* report_cmd = app.add_subcommand("report", "tables of a results file: report pauses RESULTS.json");
-    report_cmd->add_option("kind", report_kind, "the table: pauses")->required();
+    CLI::App* report_cmd = app.add_subcommand("report", "tables of a results file: report pauses|agreement RESULTS.json");
+    report_cmd->add_option("kind", report_kind, "the table: pauses, agreement")->required();
     report_cmd->add_option("results", report_file, "the results file")->required();
-    report_cmd->add_option("--allocator,-a", report_allocator, "the allocator whose runs are shown (default: pool, "
-                           "else the first)");
+    report_cmd->add_option("--allocator,-a", report_allocator, "report pauses: the allocator whose runs are "
+                           "shown (default: pool, else the first)");
     report_cmd->add_flag("--markdown", report_markdown, "Markdown");
     report_cmd->add_flag("--json", report_json, "JSON");
 
@@ -415,8 +417,18 @@ int main(int argc, char** argv) {
             return failure.empty() ? 0 : 1;
         }
         if (app.got_subcommand("report")) {
+            if (report_kind == "agreement") {
+                if (!report_allocator.empty())
+                    throw std::invalid_argument("--allocator applies to report pauses only (agreement compares every "
+                                                "allocator)");
+                const nlohmann::json table = agreement_table(read_results(report_file));
+                std::cout << (report_json       ? table.dump(1) + "\n"
+                              : report_markdown ? agreement_table_markdown(table)
+                                                : agreement_table_text(table));
+                return 0;
+            }
             if (report_kind != "pauses")
-                throw std::invalid_argument("unknown report '" + report_kind + "' (accepted: pauses)");
+                throw std::invalid_argument("unknown report '" + report_kind + "' (accepted: pauses, agreement)");
             const nlohmann::json table = pause_table(read_results(report_file), report_allocator);
             std::cout << (report_json ? table.dump(1) + "\n" : report_markdown ? pause_table_markdown(table)
                                                                               : pause_table_text(table));

@@ -109,19 +109,29 @@ std::vector<RunSpec> expand_matrix(const MatrixOptions& options) {
     if (options.allocators.empty() || options.collectors.empty() || options.workloads.empty())
         throw std::invalid_argument("the matrix needs at least one allocator, collector and workload");
     // Names first, so a typo is reported as such rather than as a parameter problem.
-    for (const std::string& a : options.allocators)
-        for (const std::string& c : options.collectors)
-            for (const std::string& w : options.workloads) validate_run_spec({a, c, w, {}, 0, 0}, false);
+    // A collector that does not apply to a workload (incremental for a real program) is skipped
+    // for it, unless no selected collector applies.
+    for (const std::string& w : options.workloads) {
+        const WorkloadEntry* entry = find_workload(w);
+        bool any = entry == nullptr;
+        for (const std::string& c : options.collectors) any |= entry == nullptr || collector_applies(*entry, c);
+        for (const std::string& a : options.allocators)
+            for (const std::string& c : options.collectors)
+                if (!any || entry == nullptr || collector_applies(*entry, c)) validate_run_spec({a, c, w, {}, 0, 0}, false);
+    }
     check_bare_params(options);
     std::vector<RunSpec> combos;
     for (const std::string& wname : options.workloads) {
         const WorkloadEntry* w = find_workload(wname);
         // A workload that makes no objects runs under the first collector only.
-        const std::size_t collectors = w->uses_collector ? options.collectors.size() : 1;
+        std::vector<std::string> collectors;
+        for (const std::string& c : options.collectors)
+            if (collector_applies(*w, c)) collectors.push_back(c);
+        if (!w->uses_collector) collectors.resize(1);
         for (const auto& params : params_for(*w, options))
             for (const std::string& a : options.allocators)
-                for (std::size_t ci = 0; ci < collectors; ++ci) {
-                    RunSpec spec{a, options.collectors[ci], wname, params, options.seed, 0};
+                for (const std::string& c : collectors) {
+                    RunSpec spec{a, c, wname, params, options.seed, 0};
                     validate_run_spec(spec);
                     combos.push_back(spec);
                 }
@@ -177,6 +187,10 @@ nlohmann::json run_record(const RunSpec& spec, const ProcessOutcome& outcome) {
     auto fail = [&](const std::string& status, const std::string& error) {
         run["status"] = status;
         run["error"] = error;
+        // What the worker (and a real program run in it) last wrote to standard error.
+        constexpr std::size_t kTail = 4096;
+        const std::string& err = outcome.err;
+        run["stderr_tail"] = err.size() > kTail ? err.substr(err.size() - kTail) : err;
     };
     if (!outcome.started) {
         fail("error", "could not start the worker process");

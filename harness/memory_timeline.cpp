@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <string>
 #include <stdexcept>
 
 namespace pmb {
@@ -60,6 +62,15 @@ nlohmann::json MemoryTimeline::to_json(std::uint64_t origin_ns) const {
     nlohmann::json t = nlohmann::json::array();
     for (std::uint64_t v : t_ns_) t.push_back(v >= origin_ns ? v - origin_ns : 0);
     return {{"interval_ns", interval_ns_}, {"t_ns", t}, {"rss_bytes", rss_bytes_}, {"live_bytes", live_bytes_}};
+}
+
+// The kernel's high-water mark of this process's resident set (VmHWM), in bytes.
+std::uint64_t process_peak_rss_bytes() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+    return 0;
 }
 
 }  // namespace pmb

@@ -53,4 +53,7 @@ private:
     std::vector<std::uint64_t> t_ns_, rss_bytes_, live_bytes_;
 };
 
+// The kernel's high-water mark of this process's resident set (VmHWM), in bytes (0 if unreadable).
+std::uint64_t process_peak_rss_bytes();
+
 }  // namespace pmb

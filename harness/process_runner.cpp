@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "harness/clock.h"
@@ -39,11 +40,12 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
     return out;
 }
 
-bool drain(int fd, std::string& into) {
+bool drain(int fd, std::string& into, std::size_t keep) {
     char buf[65536];
     ssize_t n = read(fd, buf, sizeof buf);
     if (n > 0) {
         into.append(buf, static_cast<std::size_t>(n));
+        if (into.size() > 2 * keep) into.erase(0, into.size() - keep);
         return true;
     }
     return n < 0 && (errno == EINTR || errno == EAGAIN);
@@ -98,6 +100,8 @@ ProcessOutcome run_process(const std::vector<std::string>& argv_in, const std::v
 
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     std::string* sinks[2] = {&result.out, &result.err};
+    // Standard output is kept whole (a worker's results); standard error only its last MiB.
+    const std::size_t keep[2] = {SIZE_MAX / 4, std::size_t{1} << 20};
     int open_fds = 2;
     while (open_fds > 0) {
         if (stop != nullptr && *stop) {
@@ -120,7 +124,7 @@ ProcessOutcome run_process(const std::vector<std::string>& argv_in, const std::v
         if (n < 0 && errno != EINTR) break;
         for (int i = 0; i < 2; ++i) {
             if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
-                if (!drain(fds[i].fd, *sinks[i])) {
+                if (!drain(fds[i].fd, *sinks[i], keep[i])) {
                     close(fds[i].fd);
                     fds[i].fd = -1;
                     --open_fds;

@@ -1,5 +1,5 @@
 // Runs a child process with a time limit and an address-space limit, capturing its standard
-// output and error, and returns the kernel's accounting of it (wait4's rusage).
+// output and error (of standard error only the last MiB), and returns the kernel's accounting of it (wait4's rusage).
 //
 // The child is started with fork + execve from a small parent, so its resources belong to it
 // alone; a child that outlives its time limit is killed with SIGKILL and reported as timed out.

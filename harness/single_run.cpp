@@ -1,13 +1,13 @@
 #include "harness/single_run.h"
 
 #include <algorithm>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 
 #include "allocators/registry.h"
 #include "collectors/registry.h"
 #include "harness/clock.h"
+#include "harness/interpreter_run.h"
 #include "harness/latency_histogram.h"
 #include "harness/memory_timeline.h"
 #include "harness/mutator_utilization.h"
@@ -47,15 +47,6 @@ std::pair<std::string, std::string> split_spec(const std::string& text) {
     auto colon = text.find(':');
     if (colon == std::string::npos) return {text, ""};
     return {text.substr(0, colon), text.substr(colon + 1)};
-}
-
-// The kernel's high-water mark of this process's resident set (VmHWM), in bytes.
-std::uint64_t process_peak_rss_bytes() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-    return 0;
 }
 
 // What recording costs, measured inside one run: pairs of 256-op blocks, one with latency recorded
@@ -109,8 +100,25 @@ void validate_run_spec(const RunSpec& spec, bool check_params) {
     Heap unused({nullptr, nullptr, nullptr, nullptr, nullptr});
     collector_entry(cname).make(unused, coptions);
     const WorkloadEntry& w = workload_entry(spec.workload);
+    check_collector_applies(w, cname);
     const Params params = Params::resolve(w.name, w.params, spec.params);
     if (check_params && w.check) w.check(params);
+}
+
+void check_collector_applies(const WorkloadEntry& workload, const std::string& collector) {
+    const std::string name = split_spec(collector).first;
+    if (collector_applies(workload, name)) return;
+    std::string accepted;
+    for (const std::string& c : workload.collectors) accepted += (accepted.empty() ? "" : ", ") + c;
+    throw std::invalid_argument("collector '" + name + "' does not apply to workload '" + workload.name +
+                                "': a real program runs under CPython 3.11's own collector (accepted: " + accepted +
+                                ")");
+}
+
+bool collector_applies(const WorkloadEntry& workload, const std::string& collector) {
+    const std::string name = split_spec(collector).first;
+    return workload.collectors.empty() ||
+           std::find(workload.collectors.begin(), workload.collectors.end(), name) != workload.collectors.end();
 }
 
 nlohmann::json execute_run(const RunSpec& spec) {
@@ -122,6 +130,11 @@ nlohmann::json execute_run(const RunSpec& spec) {
     const Params params = Params::resolve(wentry.name, wentry.params, spec.params);
 
     std::unique_ptr<Allocator> allocator = aentry.make(aspec.options);
+    if (wentry.runs_interpreter) {
+        check_collector_applies(wentry, cname);
+        if (wentry.check) wentry.check(params);
+        return execute_interpreter_run(params, *allocator, cname, coptions);
+    }
     const AllocatorIdentity identity = allocator->identity();
     nlohmann::json out;
     LatencyHistogram latency;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -181,6 +182,26 @@ MannWhitneyResult mann_whitney_u(const std::vector<double>& a, const std::vector
     }
     r.p_value = std::clamp(p, 0.0, 1.0);
     return r;
+}
+
+double kendall_tau_b(const std::vector<double>& x, const std::vector<double>& y) {
+    if (x.size() != y.size()) throw std::invalid_argument("kendall_tau_b: samples of different lengths");
+    const auto has_nan = [](const std::vector<double>& v) {
+        return std::any_of(v.begin(), v.end(), [](double e) { return std::isnan(e); });
+    };
+    if (has_nan(x) || has_nan(y)) throw std::invalid_argument("kendall_tau_b: NaN in sample");
+    // Counts of pairs: concordant minus discordant, and those not tied in x, not tied in y.
+    double net = 0, untied_x = 0, untied_y = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        for (std::size_t j = i + 1; j < x.size(); ++j) {
+            const int dx = (x[i] > x[j]) - (x[i] < x[j]), dy = (y[i] > y[j]) - (y[i] < y[j]);
+            net += dx * dy;
+            untied_x += dx != 0;
+            untied_y += dy != 0;
+        }
+    }
+    if (untied_x == 0 || untied_y == 0) return std::numeric_limits<double>::quiet_NaN();
+    return std::clamp(net / std::sqrt(untied_x * untied_y), -1.0, 1.0);
 }
 
 }  // namespace pmb

@@ -1,5 +1,6 @@
 // Sample statistics for benchmark repetitions: a per-combination summary (median, spread and a
-// confidence interval of the median) and a two-sample Mann-Whitney U test for regression checks.
+// confidence interval of the median), a two-sample Mann-Whitney U test for regression checks, and
+// Kendall's tau-b rank correlation (do two measurements order the same things the same way).
 //
 // Conventions:
 // - The median of an even-sized sample is the mean of the two middle values (no interpolation
@@ -18,10 +19,15 @@
 //   and the pooled sample has no ties; otherwise the normal approximation with the tie-corrected
 //   variance and a 0.5 continuity correction. u is the statistic of `a` (scipy's U1, average ranks
 //   for ties); p is clipped to [0, 1].
+// - kendall_tau_b reproduces scipy.stats.kendalltau(x, y) (variant "b"): (C - D) /
+//   sqrt((P - Tx) (P - Ty)) over the P = n (n - 1) / 2 pairs, C concordant, D discordant, Tx and Ty
+//   the pairs tied in x and in y (a pair tied in both counts in both). It is NaN where scipy gives
+//   nan: fewer than two values, or every value of x (or of y) equal.
 //
 // Invariants: min <= ci_low <= median <= ci_high <= max, min <= mean <= max, 0 <= ci_level < 1.
 // Every function throws std::invalid_argument on an empty sample or a NaN (summaries also reject
-// infinities), and never reads or writes shared state, so all are safe to call concurrently.
+// infinities; kendall_tau_b accepts an empty sample, and throws on samples of different lengths),
+// and never reads or writes shared state, so all are safe to call concurrently.
 #pragma once
 
 #include <cstddef>
@@ -54,5 +60,8 @@ struct MannWhitneyResult {
     bool exact = false;  // exact null distribution (true) or normal approximation
 };
 MannWhitneyResult mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b);
+
+// Kendall's tau-b of the pairs (x[i], y[i]), in [-1, 1]; NaN where undefined (see above). O(n^2).
+double kendall_tau_b(const std::vector<double>& x, const std::vector<double>& y);
 
 }  // namespace pmb

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: set up, build in Release, record the real Python programs of
-# workloads/python/real/ into results/traces/, run the default benchmark matrix with their replays
-# (the trace workload, one combination per program) into results/latest.json, and draw its
-# figures and HTML report into results/report/.
+# workloads/python/real/ into results/traces/, run the default benchmark matrix with the same
+# programs in the real interpreter (the python workload) and their replays (the trace workload),
+# one combination per program, into results/latest.json, and draw its figures and HTML report
+# (with the replays' agreement with the real interpreter) into results/report/.
 #   scripts/bench.sh [pymembench run flags...]     e.g. scripts/bench.sh --quick
 # With --workload among the flags, only what it names runs (and nothing is recorded).
 set -euo pipefail
@@ -13,12 +14,13 @@ extra=()
 if ! printf '%s\n' "$@" | grep -qE '^(--workload|-w)(=|$)'; then
   scale=()
   printf '%s\n' "$@" | grep -qx -- '--quick' && scale=(--scale 1)
-  extra=(--workload all,trace)
+  extra=(--workload all,trace,python)
   for program in workloads/python/real/*.py; do
     trace="results/traces/$(basename "$program" .py).trace"
     build/pymembench record --out "$trace" -- "$program" "${scale[@]}" > /dev/null
-    extra+=(--param "trace.file=$trace")
+    extra+=(--param "trace.file=$trace" --param "python.script=$program")
   done
+  [ ${#scale[@]} -gt 0 ] && extra+=(--param "python.args=${scale[*]}")
 fi
 status=0
 build/pymembench run --out results/latest.json "${extra[@]}" "$@" || status=$?

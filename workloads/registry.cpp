@@ -17,7 +17,7 @@ const std::vector<WorkloadEntry>& workload_registry() {
 }
 
 const std::vector<WorkloadEntry>& extra_workload_registry() {
-    static const std::vector<WorkloadEntry> entries = {trace_replay_workload()};
+    static const std::vector<WorkloadEntry> entries = {trace_replay_workload(), python_program_workload()};
     return entries;
 }
 

@@ -86,6 +86,11 @@ struct WorkloadEntry {
     // False for a workload that makes no objects (a trace replay): the collector cannot matter, so
     // a matrix runs it under its first collector only.
     bool uses_collector = true;
+    // True for a workload that runs a real program in the embedded interpreter instead of the
+    // object model (`python`): `make` is unused, the harness runs the program itself
+    // (harness/interpreter_run.h), and only the collectors named in `collectors` apply.
+    bool runs_interpreter = false;
+    std::vector<std::string> collectors = {};  // the collectors it accepts; empty = every one
 };
 
 }  // namespace pmb

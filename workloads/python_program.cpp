@@ -1,0 +1,39 @@
+// python: a real Python program run by the real interpreter (CPython 3.11, embedded), through the
+// run's allocator and under CPython's own collector, with the same metrics as every workload.
+//
+//   run --workload python --param script=PROG.py [--param args='--scale 1']
+//   run --workload python --param module=json.tool [--param args='...']
+//
+// The program runs as `python3.11 PROG.py args..` would (workloads/interpreter/embedded_python.h);
+// the allocator serves the interpreter's mem and object domains
+// (workloads/interpreter/allocator_domains.h); `gen` and `rc` are CPython's collector enabled
+// (with its thresholds, or frozen after start-up) and disabled (workloads/interpreter/gc_monitor.h);
+// 3.11 has no other, so `incremental` and `marksweep` are refused and a matrix skips them.
+// The harness runs it (harness/interpreter_run.h): its setup is the interpreter's start-up, its
+// wall time the program's run. A step is one run of the program, unless the program declares
+// its own count of operations by leaving an integer PYMEMBENCH_OPS in its __main__ namespace.
+#include <stdexcept>
+
+#include "workloads/interpreter/embedded_python.h"
+#include "workloads/interpreter/program_command.h"
+#include "workloads/registry.h"
+
+namespace pmb {
+
+WorkloadEntry python_program_workload() {
+    WorkloadEntry e{"python",
+                    "a real Python program in the real interpreter (CPython 3.11): script= or module=, args=",
+                    {text_param("script", "the Python script to run"),
+                     text_param("module", "a module to run as python3.11 -m MODULE (instead of script)"),
+                     text_param("args", "the program's arguments, split at spaces ('...' and \"...\" quote)"),
+                     {"count_allocations", 0,
+                      "1: count the calls of the mem and object domains (one more indirect call each)"}},
+                    {},
+                    nullptr};
+    e.check = [](const Params& p) { python::check_program(python::program_command(p)); };
+    e.runs_interpreter = true;
+    e.collectors = {"gen", "rc"};
+    return e;
+}
+
+}  // namespace pmb
