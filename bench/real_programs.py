@@ -1,18 +1,23 @@
 """The `python` workload against the plain interpreter: does the harness add nothing to a real
 program, and do its collector figures equal the interpreter's own?
 
-    /usr/bin/python3 bench/real_programs.py PYMEMBENCH ROUNDS PROG.py [PROG.py ..]
+    /usr/bin/python3 bench/real_programs.py PYMEMBENCH PYTHON_MAIN ROUNDS PROG.py [PROG.py ..]
 
 For each program, ROUNDS rounds alternate (the order reversed every other round) between
-  plain:       /usr/bin/python3.11 PROG.py, with PYTHONMALLOC=malloc and LD_PRELOAD of the library
-               for system, mimalloc, jemalloc and tcmalloc (the interpreter's own switches), and
+  static:      /usr/bin/python3.11 PROG.py (Debian links it statically: the interpreter users run),
+  shared:      PYTHON_MAIN PROG.py, python3.11's own main over the shared libpython3.11 that
+               pymembench embeds (bench/python_main.c),
+both with PYTHONMALLOC=malloc and LD_PRELOAD of the library for system, mimalloc, jemalloc and
+tcmalloc (the interpreter's own switches), and
   pymembench:  `pymembench run --workload python --param script=PROG.py --collector gen` with the
                same backend (and pool, the pymalloc model, which has no plain counterpart),
 each a fresh process, timed from start to exit (pymembench: the worker process's wall time, which
-the harness measures; plain: this script's clock around the child). Printed: median wall times,
-pymembench / plain per backend (targets: 1.02 for cpython, 1.03 for the others), the real
-interpreter's ranking of the backends relative to pymalloc as each side measures it, and pool
-against cpython in time and peak RSS (the model's fidelity inside a real program).
+the harness measures; plain: this script's clock around the child). Printed: median wall times;
+pymembench / shared per backend, what the harness adds (targets: 1.02 for cpython, 1.03 for the
+others); shared / static, what embedding the shared library costs before pymembench does anything;
+each side's times relative to pymalloc and Kendall's tau between the static interpreter's
+ranking of the five backends and pymembench's; pool against cpython in time and peak RSS (the
+model's fidelity inside a real program).
 
 Then once per program (deterministic): gc.get_stats() at the end of a plain run against the `gen`
 run's interpreter_stats, and the cyclic garbage one gc.collect() finds after a plain run under
@@ -53,18 +58,38 @@ def library_paths():
     return paths
 
 
-def plain_run(program, env_extra):
+def plain_run(interpreter, program, env_extra):
     env = dict(os.environ)
     env.pop("PYTHONMALLOC", None)
     env.pop("LD_PRELOAD", None)
     env.update(env_extra)
     start = time.perf_counter()
-    child = subprocess.Popen([PYTHON, program], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen([interpreter, program], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
         sys.exit("plain %s failed (status %d)" % (program, status))
     return wall, usage.ru_maxrss * 1024
+
+
+def kendall_tau(x, y):
+    """Kendall's tau-b of two equally long lists of values."""
+    concordant = discordant = ties_x = ties_y = 0
+    for i in range(len(x)):
+        for j in range(i + 1, len(x)):
+            dx, dy = x[i] - x[j], y[i] - y[j]
+            if dx == 0 and dy == 0:
+                continue
+            if dx == 0:
+                ties_x += 1
+            elif dy == 0:
+                ties_y += 1
+            elif (dx > 0) == (dy > 0):
+                concordant += 1
+            else:
+                discordant += 1
+    n = ((concordant + discordant + ties_x) * (concordant + discordant + ties_y)) ** 0.5
+    return (concordant - discordant) / n if n else float("nan")
 
 
 def ratio(a, b):
@@ -95,7 +120,7 @@ def check_collector(binary, program, out, tmp):
 
 
 def main():
-    binary, rounds, programs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    binary, python_main, rounds, programs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
     libs = library_paths()
     tmp = tempfile.mkdtemp()
     out = os.path.join(tmp, "run.json")
@@ -104,7 +129,7 @@ def main():
           % rounds)
     for program in programs:
         name = os.path.basename(program)[:-3]
-        real, plain, rss, plain_rss, inner = ({b: [] for b in BACKENDS} for _ in range(5))
+        real, static, shared, rss, inner = ({b: [] for b in BACKENDS} for _ in range(5))
         preload = {}
         for r in range(rounds):
             order = BACKENDS if r % 2 == 0 else BACKENDS[::-1]
@@ -120,27 +145,27 @@ def main():
                     preload[backend] = {} if backend == "cpython" else {"PYTHONMALLOC": "malloc"}
                     if backend not in ("cpython", "system"):
                         preload[backend]["LD_PRELOAD"] = libs[lib]
-                wall, peak = plain_run(program, preload[backend])
-                plain[backend].append(wall)
-                plain_rss[backend].append(peak)
+                for interpreter, walls in ((PYTHON, static), (python_main, shared))[::1 if r % 2 == 0 else -1]:
+                    walls[backend].append(plain_run(interpreter, program, preload[backend])[0])
         med = {k: {b: statistics.median(v) for b, v in d.items() if v}
-               for k, d in (("real", real), ("plain", plain), ("rss", rss), ("plain_rss", plain_rss),
-                            ("inner", inner))}
+               for k, d in (("real", real), ("static", static), ("shared", shared), ("rss", rss), ("inner", inner))}
         print("\n%s" % name)
-        print("  %-9s %9s %12s %8s %7s  %9s %12s  %11s %9s" % ("backend", "plain s", "pymembench s", "ratio", "target",
-                                                               "plain x", "pymembench x", "program s", "RSS MiB"))
+        print("  %-9s %8s %8s %12s %10s %7s %13s  %8s %8s %12s  %9s %7s" % (
+            "backend", "static s", "shared s", "pymembench s", "pmb/shared", "target", "shared/static",
+            "static x", "shared x", "pymembench x", "program s", "RSS MiB"))
         for b in BACKENDS:
-            p = med["plain"].get(b)
-            q = med["real"][b]
+            p, q, pm = med["static"].get(b), med["shared"].get(b), med["real"][b]
             target = TARGET.get(b, 1.03)
-            row = "  %-9s %9s %12.3f %8s %7s  %9s %12.3f  %11.3f %9.1f" % (
-                b, "%.3f" % p if p else "-", q, "%.3f" % ratio(q, p) if p else "-",
-                "%.2f" % target if p else "-",
-                "%.3f" % ratio(p, med["plain"]["cpython"]) if p else "-", ratio(q, med["real"]["cpython"]),
-                med["inner"][b], med["rss"][b] / 2**20)
-            print(row)
-            if p and ratio(q, p) > target:
-                failures.append("%s %s: pymembench/plain %.3f > %.2f" % (name, b, ratio(q, p), target))
+            cells = ["%.3f" % p, "%.3f" % q, "%.3f" % pm, "%.3f" % ratio(pm, q), "%.2f" % target,
+                     "%.3f" % ratio(q, p), "%.3f" % ratio(p, med["static"]["cpython"]),
+                     "%.3f" % ratio(q, med["shared"]["cpython"])] if p else ["-", "-", "%.3f" % pm] + ["-"] * 5
+            print("  %-9s %8s %8s %12s %10s %7s %13s  %8s %8s %12.3f  %9.3f %7.1f" % (
+                b, *cells, ratio(pm, med["real"]["cpython"]), med["inner"][b], med["rss"][b] / 2**20))
+            if p and ratio(pm, q) > target:
+                failures.append("%s %s: pymembench/shared %.3f > %.2f" % (name, b, ratio(pm, q), target))
+        common = [b for b in BACKENDS if b in med["static"]]
+        print("  Kendall tau, static interpreter's ranking against pymembench's: %.2f over %d backends" % (
+            kendall_tau([med["static"][b] for b in common], [med["real"][b] for b in common]), len(common)))
         print("  pool against cpython (the model serving the real interpreter): time %.3f, peak RSS %.3f"
               " (goals 1.03 and 1.05)" % (ratio(med["inner"]["pool"], med["inner"]["cpython"]),
                                         ratio(med["rss"]["pool"], med["rss"]["cpython"])))

@@ -11,6 +11,12 @@ successful runs; every axis names its unit.
   comparison       a `compare --json` output: ratio per figure with its confidence interval
   pause_table      per workload: each collector's p50, p99 and max pause for one allocator (the
                    figure of `pymembench report pauses`)
+  agreement        per real program: each allocator's time relative to cpython's in the real
+                   interpreter (x) against the same in the trace's replay (y)
+
+A figure draws only what the runs record: a workload none of whose runs has the figure's numbers
+(a real Python program has no throughput, latency, live bytes or GC pauses of ours) gets no panel,
+and a function with nothing at all to draw returns None.
 """
 import math
 
@@ -22,13 +28,27 @@ def _label(allocator, collector):
     return "%s/%s" % (allocator, collector)
 
 
+def _ops_per_s(r):
+    return r["ops_per_s"]
+
+
+def _pause_total(r):
+    return r["gc"]["pause_ns"]["total"]
+
+
+def _latency_curve_runs(runs):
+    return [r for r in runs if r.get("latency_recorded", True) and r.get("latency_histogram_ns")]
+
+
 def throughput(doc):
-    wls = rd.workloads(doc)
+    wls = rd.workloads_with(doc, _ops_per_s)
+    if not wls:
+        return None
     fig, axes = style.new_figure(len(wls))
     for ax, w in zip(axes, wls):
-        combos = rd.combinations(doc, w)
+        combos = [(a, c) for a, c in rd.combinations(doc, w) if rd.values(rd.runs_of(doc, w, a, c), _ops_per_s)]
         for i, (a, c) in enumerate(combos):
-            xs = rd.values(rd.runs_of(doc, w, a, c), lambda r: r["ops_per_s"])
+            xs = rd.values(rd.runs_of(doc, w, a, c), _ops_per_s)
             med, lo, hi = rd.median_min_max(xs)
             ax.bar(i, med / 1e3, color=style.allocator_colour(a), hatch=style.collector_hatch(c),
                    edgecolor="black", linewidth=0.5, yerr=[[(med - lo) / 1e3], [(hi - med) / 1e3]], capsize=3,
@@ -58,11 +78,13 @@ def _percentile_curve(run):
 
 
 def latency(doc):
-    wls = rd.workloads(doc)
+    wls = [w for w in rd.workloads(doc) if _latency_curve_runs(rd.runs_of(doc, w))]
+    if not wls:
+        return None
     fig, axes = style.new_figure(len(wls))
     for ax, w in zip(axes, wls):
         for a, c in rd.combinations(doc, w):
-            runs = [r for r in rd.runs_of(doc, w, a, c) if r.get("latency_histogram_ns")]
+            runs = _latency_curve_runs(rd.runs_of(doc, w, a, c))
             if not runs:
                 continue
             xs, ys = _percentile_curve(rd.representative_run(runs))
@@ -82,18 +104,20 @@ def latency(doc):
 
 
 def gc_pauses(doc):
-    wls = rd.workloads(doc)
+    # A workload none of whose runs ever paused (a trace replay makes no objects) has no panel.
+    wls = [w for w in rd.workloads_with(doc, _pause_total) if any(rd.values(rd.runs_of(doc, w), _pause_total))]
+    if not wls:
+        return None
     fig, axes = style.new_figure(2 * len(wls), columns=4)
     for i, w in enumerate(wls):
         total_ax, cdf_ax = axes[2 * i], axes[2 * i + 1]
-        combos = rd.combinations(doc, w)
+        combos = [(a, c) for a, c in rd.combinations(doc, w) if rd.values(rd.runs_of(doc, w, a, c), _pause_total)]
         for j, (a, c) in enumerate(combos):
-            runs = rd.runs_of(doc, w, a, c)
-            totals = rd.values(runs, lambda r: r["gc"]["pause_ns"]["total"])
-            med, lo, hi = rd.median_min_max(totals or [0.0])
+            runs = [r for r in rd.runs_of(doc, w, a, c) if rd.has(r, _pause_total)]
+            med, lo, hi = rd.median_min_max(rd.values(runs, _pause_total))
             total_ax.bar(j, med / 1e6, color=style.allocator_colour(a), hatch=style.collector_hatch(c),
                          edgecolor="black", linewidth=0.5, yerr=[[(med - lo) / 1e6], [(hi - med) / 1e6]], capsize=3)
-            rows = rd.representative_run(runs).get("gc", {}).get("pause_histogram_ns") or []
+            rows = (rd.representative_run(runs).get("gc") or {}).get("pause_histogram_ns") or []
             if rows:
                 n = sum(r[2] for r in rows)
                 xs, ys, seen = [], [], 0
@@ -116,22 +140,40 @@ def gc_pauses(doc):
     return fig
 
 
+def _series(timeline, key):
+    """(ms, MiB) of one of a memory timeline's series, the samples that hold a number."""
+    ys = timeline.get(key)
+    if not isinstance(ys, list):
+        return [], []
+    points = [(t / 1e6, style.mib(y)) for t, y in zip(timeline.get("t_ns") or [], ys) if isinstance(y, (int, float))]
+    return [p[0] for p in points], [p[1] for p in points]
+
+
 def memory_timeline(doc, workload):
+    """RSS and live bytes over time; a run that samples only RSS (a real Python program) gets no
+    live-bytes line, and a workload none of whose runs has a timeline returns None."""
     combos = rd.combinations(doc, workload)
+    timelines = [(a, c, rd.representative_run(rd.runs_of(doc, workload, a, c)).get("memory_timeline"))
+                 for a, c in combos]
+    timelines = [(a, c, t) for a, c, t in timelines if isinstance(t, dict) and t.get("t_ns")]
+    if not timelines:
+        return None
     fig, axes = style.new_figure(2, width_per_panel=6.5, height=4, columns=2)
     rss_ax, live_ax = axes
-    for a, c in combos:
-        run = rd.representative_run(rd.runs_of(doc, workload, a, c))
-        t = run.get("memory_timeline")
-        if not t:
-            continue
-        ms = [x / 1e6 for x in t["t_ns"]]
+    for a, c, t in timelines:
         kwargs = dict(color=style.allocator_colour(a), linestyle=style.collector_linestyle(c), label=_label(a, c))
-        rss_ax.plot(ms, [style.mib(x) for x in t["rss_bytes"]], **kwargs)
-        live_ax.plot(ms, [style.mib(x) for x in t["live_bytes"]], **kwargs)
+        for ax, key in ((rss_ax, "rss_bytes"), (live_ax, "live_bytes")):
+            xs, ys = _series(t, key)
+            if xs:
+                ax.plot(xs, ys, **kwargs)
     for ax, what in ((rss_ax, "resident set (MiB)"), (live_ax, "live bytes (MiB)")):
         ax.set_xlabel("time since the start of setup (ms)")
         ax.set_ylabel(what)
+        if not ax.get_lines():  # e.g. live bytes of a real Python program, which samples RSS only
+            ax.text(0.5, 0.5, "no run of %s records this" % workload, transform=ax.transAxes, ha="center",
+                    va="center", color=style.NEUTRAL)
+            ax.set_xticks([])
+            ax.set_yticks([])
     rss_ax.set_title("%s: RSS over time" % workload)
     live_ax.set_title("%s: live bytes over time" % workload)
     style.legend_outside(fig, rss_ax)
@@ -149,14 +191,19 @@ def pareto_front(points):
 
 
 def pareto(doc):
-    wls = rd.workloads(doc)
+    wls = rd.workloads_with(doc, _ops_per_s)
+    if not wls:
+        return None
     fig, axes = style.new_figure(len(wls))
     for ax, w in zip(axes, wls):
         points = []
         for a, c in rd.combinations(doc, w):
-            runs = rd.runs_of(doc, w, a, c)
+            runs = [r for r in rd.runs_of(doc, w, a, c)
+                    if rd.has(r, _ops_per_s) and rd.has(r, lambda r: r["peak_rss_bytes"])]
+            if not runs:
+                continue
             x = rd.median_min_max(rd.values(runs, lambda r: r["peak_rss_bytes"]))[0]
-            y = rd.median_min_max(rd.values(runs, lambda r: r["ops_per_s"]))[0]
+            y = rd.median_min_max(rd.values(runs, _ops_per_s))[0]
             points.append((style.mib(x), y / 1e3))
             ax.scatter([points[-1][0]], [points[-1][1]], color=style.allocator_colour(a),
                        marker="o" if c.startswith("rc") else "s", label=_label(a, c), zorder=3)
@@ -172,17 +219,19 @@ def pareto(doc):
 
 
 def heatmap(doc):
-    wls = rd.workloads(doc)
+    wls = rd.workloads_with(doc, _ops_per_s)
+    if not wls:
+        return None
     fig, axes = style.new_figure(len(wls), width_per_panel=3.6, height=3.6)
     for ax, w in zip(axes, wls):
         # Only the collectors and allocators that ran this workload (a trace replay runs under one).
-        colls = [c for c in rd.collectors(doc) if rd.runs_of(doc, w, collector=c)]
-        allocs = [a for a in rd.allocators(doc) if rd.runs_of(doc, w, allocator=a)]
+        colls = [c for c in rd.collectors(doc) if rd.values(rd.runs_of(doc, w, collector=c), _ops_per_s)]
+        allocs = [a for a in rd.allocators(doc) if rd.values(rd.runs_of(doc, w, allocator=a), _ops_per_s)]
         grid = []
         for a in allocs:
             row = []
             for c in colls:
-                xs = rd.values(rd.runs_of(doc, w, a, c), lambda r: r["ops_per_s"])
+                xs = rd.values(rd.runs_of(doc, w, a, c), _ops_per_s)
                 row.append(rd.median_min_max(xs)[0] if xs else math.nan)
             grid.append(row)
         best = max(v for row in grid for v in row if not math.isnan(v))
@@ -234,20 +283,25 @@ def comparison(comp, most=60):
 
 
 def pause_allocator(doc):
-    """The allocator whose runs the pause table shows: pool when it ran, else the first."""
-    allocs = rd.allocators(doc)
+    """The allocator whose runs the pause table shows: pool when it ran, else the first (among
+    runs that record GC pauses, when some do)."""
+    allocs = [a for a in rd.allocators(doc) if any(rd.has(r, _pause_total) for r in rd.ok_runs(doc)
+                                                   if r["allocator"] == a)] or rd.allocators(doc)
     return "pool" if "pool" in allocs else allocs[0]
 
 
 def pause_table(doc, allocator=None):
     """Per workload, grouped bars of the p50, p99 and max GC pause (median over repetitions) of
-    each collector, for one allocator; collectors that never paused (rc) show no bars."""
+    each collector, for one allocator; collectors that never paused (rc) show no bars, and those
+    whose runs record no pauses at all (real Python programs) are left out."""
     allocator = allocator or pause_allocator(doc)
-    wls = rd.workloads(doc)
+    wls = [w for w in rd.workloads(doc) if rd.values(rd.runs_of(doc, w, allocator), _pause_total)]
+    if not wls:
+        return None
     fig, axes = style.new_figure(len(wls))
     stats = [("p50", "p50", 0.35), ("p99", "p99", 0.65), ("max", "max", 1.0)]
     for ax, w in zip(axes, wls):
-        colls = [c for c in rd.collectors(doc) if rd.runs_of(doc, w, allocator, c)]
+        colls = [c for c in rd.collectors(doc) if rd.values(rd.runs_of(doc, w, allocator, c), _pause_total)]
         width = 0.8 / len(stats)
         for k, (key, label, alpha) in enumerate(stats):
             heights = []
@@ -265,5 +319,47 @@ def pause_table(doc, allocator=None):
         ax.set_title(w)
     axes[0].legend(fontsize=6)
     fig.suptitle("GC pauses by collector (allocator %s): p50, p99 and max, medians over repetitions" % allocator)
+    fig.tight_layout()
+    return fig
+
+
+def agreement(doc, programs=None):
+    """Per real program (results_data.agreement), one point per allocator: its time relative to
+    cpython's in the real interpreter (x) and in the replay of the program's trace (y). On the
+    diagonal the replay predicts the real ratio; in the lower-left and upper-right quadrants (of
+    the 1.0 lines) it at least gets the direction right. Kendall's tau-b of the two rankings is in
+    each title."""
+    programs = rd.agreement(doc) if programs is None else programs
+    if not programs:
+        return None
+    fig, axes = style.new_figure(len(programs), width_per_panel=4.4, height=4.2, columns=3)
+    for ax, p in zip(axes, programs):
+        rows = [r for r in p["rows"] if r["real_time_ratio"] is not None and r["replay_time_ratio"] is not None]
+        xs = [r["real_time_ratio"] for r in rows]
+        ys = [r["replay_time_ratio"] for r in rows]
+        for r in rows:
+            ax.scatter([r["real_time_ratio"]], [r["replay_time_ratio"]], color=style.allocator_colour(r["allocator"]),
+                       edgecolor="black", linewidth=0.5, s=40, label=r["allocator"], zorder=3)
+            ax.annotate(r["allocator"], (r["real_time_ratio"], r["replay_time_ratio"]), xytext=(4, 4),
+                        textcoords="offset points", fontsize=7)
+        if not rows:
+            ax.text(0.5, 0.5, p.get("note", "nothing to compare"), transform=ax.transAxes, ha="center",
+                    va="center", wrap=True, fontsize=8, color=style.NEUTRAL)
+        low, high = min(xs + ys + [1.0]), max(xs + ys + [1.0])
+        pad = 0.08 * (high - low or 1.0)
+        low, high = low - pad, high + pad
+        ax.plot([low, high], [low, high], color=style.NEUTRAL, linewidth=0.8, label="y = x", zorder=1)
+        ax.axhline(1.0, color=style.NEUTRAL, linestyle=":", linewidth=0.8, zorder=1)
+        ax.axvline(1.0, color=style.NEUTRAL, linestyle=":", linewidth=0.8, zorder=1)
+        ax.set_xlim(low, high)
+        ax.set_ylim(low, high)
+        ax.set_aspect("equal", adjustable="box")
+        tau = "n/a" if p["kendall_tau"] is None else "%.2f" % p["kendall_tau"]
+        ax.set_title("%s: Kendall tau-b %s" % (p["program"], tau), fontsize=10)
+        ax.set_xlabel("real program: time / %s's (ratio)" % p["reference"])
+        ax.set_ylabel("replay: time / %s's (ratio)" % p["reference"])
+    # Each point is labelled with its allocator: a legend beside equal-aspect panels would float.
+    fig.suptitle("Does the replay rank allocators as the real interpreter does? Medians over repetitions;"
+                 " grey: y = x", fontsize=10)
     fig.tight_layout()
     return fig

@@ -1,5 +1,12 @@
 """pymembench plot: every figure of a results file as PNG and SVG, and a self-contained HTML report
-(figures embedded, the summary table, the run's metadata).
+that leads with the answer:
+
+  1. the answer: per workload, the fastest allocator x collector and how far behind it every other
+     combination is (ratio of medians, 95 % bootstrap interval);
+  2. agreement with the real interpreter (only when the file holds real Python programs and their
+     trace replays): does the replay rank the allocators as the real program does;
+  3. the figures;
+  4. every combination's summary (folded, sortable), the GC pause table, the run's metadata.
 
     /usr/bin/python3 plot/report.py RESULTS.json --out DIR [--compare COMPARISON.json]
 
@@ -16,98 +23,78 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import figures  # noqa: E402
+import report_sections as sections  # noqa: E402
 import results_data as rd  # noqa: E402
 import style  # noqa: E402
 
+def _file_name(text):
+    return "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in text)
 
-def build_figures(doc, comparison=None):
-    """(name, Figure) pairs: the report's figures, in the order it shows them."""
-    out = [("throughput", figures.throughput(doc)),
+
+def build_figures(doc, comparison=None, programs=None):
+    """(name, Figure) pairs: the report's figures, in the order it shows them (a figure with
+    nothing to draw in this file is left out); "agreement" when real programs were replayed."""
+    programs = rd.agreement(doc) if programs is None else programs
+    out = [("agreement", figures.agreement(doc, programs)),
+           ("throughput", figures.throughput(doc)),
            ("heatmap", figures.heatmap(doc)),
            ("pareto", figures.pareto(doc)),
            ("latency", figures.latency(doc)),
            ("gc_pauses", figures.gc_pauses(doc)),
            ("pause_table", figures.pause_table(doc))]
     for w in rd.workloads(doc):
-        out.append(("memory_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in w),
-                    figures.memory_timeline(doc, w)))
+        out.append(("memory_" + _file_name(w), figures.memory_timeline(doc, w)))
     if comparison is not None:
         out.append(("comparison", figures.comparison(comparison)))
-    return out
+    return [(name, fig) for name, fig in out if fig is not None]
 
 
-def _fmt(value, scale=1.0, digits=1):
-    return "-" if value is None else "%.*f" % (digits, value * scale)
+CSS = """body{font-family:sans-serif;font-size:14px;margin:2em;max-width:1800px;color:#222}
+h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}h3{margin:.2em 0 .4em;font-size:15px}
+table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+img{max-width:100%}figure{margin:1em 0}figcaption{color:#666;font-size:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:12px}
+.cards.wide{grid-template-columns:repeat(auto-fill,minmax(720px,1fr))}
+.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;background:#fcfcfc}
+.card p{margin:.2em 0 .5em}.card table{width:100%}
+table.answer{table-layout:fixed}col.c-rank{width:2.2em}col.c-combo{width:34%}col.c-runs{width:3.5em}
+tr.best td{background:#e8f5e9;font-weight:bold}
+details summary{cursor:pointer;color:#1f5fa8;margin:.3em 0}
+table.sortable th{cursor:pointer;user-select:none;position:sticky;top:0}
+table.sortable th[data-dir=asc]::after{content:" \\25b2"}table.sortable th[data-dir=desc]::after{content:" \\25bc"}
+table.sortable tbody tr:nth-child(even){background:#fafafa}"""
+
+# Click a header of a table of class "sortable" to sort by it (again: the other way). A cell's
+# data-v is its number; cells without one compare as text; "-" (absent) sorts last either way.
+SORT_SCRIPT = """document.querySelectorAll("table.sortable th").forEach(function (th) {
+  th.addEventListener("click", function () {
+    var table = th.closest("table"), body = table.tBodies[0], col = th.cellIndex;
+    var dir = th.dataset.dir === "asc" ? "desc" : "asc";
+    table.querySelectorAll("th").forEach(function (h) { delete h.dataset.dir; });
+    th.dataset.dir = dir;
+    function key(row) { var c = row.cells[col]; return c.dataset.v !== undefined ? parseFloat(c.dataset.v)
+                                                   : (c.textContent === "-" ? null : c.textContent); }
+    Array.from(body.rows).map(function (r) { return [key(r), r]; }).sort(function (a, b) {
+      if (a[0] === null || b[0] === null) return (a[0] === null) - (b[0] === null);
+      var d = typeof a[0] === "number" ? a[0] - b[0] : String(a[0]).localeCompare(String(b[0]));
+      return dir === "asc" ? d : -d;
+    }).forEach(function (p) { body.appendChild(p[1]); });
+  });
+});"""
 
 
-def summary_table(doc):
-    head = ("<tr><th>combination</th><th>runs</th><th>throughput (ops/s)</th><th>CV</th><th>p99 latency (us)</th>"
-            "<th>GC pause total (ms)</th><th>MMU 10 ms</th><th>peak RSS (MiB)</th><th>RSS / live</th></tr>")
-    rows = []
-    for s in doc.get("summaries", []):
-        m = s.get("metrics", {})
-
-        def med(name):
-            return m[name]["median"] if name in m else None
-        cv = m["ops_per_s"]["cv"] if "ops_per_s" in m and m["ops_per_s"]["n"] > 1 else None
-        rows.append("<tr><td>%s/%s/%s</td><td>%d%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-                    "<td>%s</td><td>%s</td></tr>" % (
-                        html.escape(s["allocator"]), html.escape(s["collector"]), html.escape(s["workload"]),
-                        s["runs"], " (%d failed)" % s["failed"] if s["failed"] else "",
-                        _fmt(med("ops_per_s"), digits=0), _fmt(cv, 100) + ("" if cv is None else " %"),
-                        _fmt(med("latency_p99_ns"), 1e-3), _fmt(med("gc_pause_total_ns"), 1e-6, 2),
-                        _fmt(med("mmu_10ms"), digits=3), _fmt(med("peak_rss_bytes"), 1 / (1 << 20)),
-                        _fmt(med("memory_overhead"), digits=2)))
-    return "<table>%s%s</table>" % (head, "".join(rows))
-
-
-def pause_table(doc):
-    """The table of `pymembench report pauses`: per workload, each collector's pauses beside
-    their MMU, throughput and peak RSS, for one allocator (medians over repetitions)."""
-    allocator = figures.pause_allocator(doc)
-    head = ("<tr><th>workload</th><th>collector</th><th>p50 pause (ms)</th><th>p99 pause (ms)</th>"
-            "<th>max pause (ms)</th><th>total pause (ms)</th><th>MMU 10 ms</th><th>throughput (ops/s)</th>"
-            "<th>peak RSS (MiB)</th></tr>")
-    rows = []
-    for s in doc.get("summaries", []):
-        if s["allocator"] != allocator:
-            continue
-        m = s.get("metrics", {})
-
-        def med(name):
-            return m[name]["median"] if name in m else None
-        rows.append("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-                    "<td>%s</td></tr>" % (
-                        html.escape(s["workload"]), html.escape(s["collector"]),
-                        _fmt(med("gc_pause_p50_ns"), 1e-6, 3), _fmt(med("gc_pause_p99_ns"), 1e-6, 3),
-                        _fmt(med("gc_pause_max_ns"), 1e-6, 3), _fmt(med("gc_pause_total_ns"), 1e-6, 1),
-                        _fmt(med("mmu_10ms"), digits=3), _fmt(med("ops_per_s"), digits=0),
-                        _fmt(med("peak_rss_bytes"), 1 / (1 << 20))))
-    return "<p>Allocator %s.</p><table>%s%s</table>" % (html.escape(allocator), head, "".join(rows))
-
-
-def metadata_table(doc):
-    meta = doc.get("meta", {})
-    host, build, git = meta.get("host", {}), meta.get("build", {}), meta.get("git", {})
-    items = [("started", meta.get("start_time")), ("ended", meta.get("end_time")),
-             ("complete", meta.get("complete")), ("CPU", host.get("cpu_model")), ("cores", host.get("cores")),
-             ("governor", host.get("frequency_governor")), ("clock source", host.get("clocksource")),
-             ("kernel", host.get("kernel")), ("load at start", host.get("load_average_at_start")),
-             ("compiler", build.get("compiler")), ("flags", build.get("flags")),
-             ("build type", build.get("build_type")),
-             ("git", "%s%s" % (git.get("commit"), " (dirty)" if git.get("dirty") else "")),
-             ("libraries", ", ".join("%s %s" % kv for kv in meta.get("libraries", {}).items())),
-             ("allocators", ", ".join("%s: %s" % kv for kv in meta.get("allocator_versions", {}).items())),
-             ("command", " ".join(meta.get("command_line", []))), ("seed", meta.get("seed"))]
-    return "<table>%s</table>" % "".join("<tr><th>%s</th><td>%s</td></tr>" % (html.escape(k), html.escape(str(v)))
-                                         for k, v in items if v is not None)
+def _figure_html(name, png):
+    return ('<figure><img alt="%s" src="data:image/png;base64,%s"><figcaption>%s</figcaption></figure>'
+            % (name, base64.b64encode(png).decode(), name))
 
 
 def write_report(doc, out_dir, comparison=None):
     """Writes every figure (PNG and SVG) and report.html into out_dir; returns the file names."""
     os.makedirs(out_dir, exist_ok=True)
-    written, sections = [], []
-    for name, fig in build_figures(doc, comparison):
+    programs = rd.agreement(doc)
+    written, images = [], {}
+    for name, fig in build_figures(doc, comparison, programs):
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=110)
         with open(os.path.join(out_dir, name + ".png"), "wb") as f:
@@ -115,22 +102,39 @@ def write_report(doc, out_dir, comparison=None):
         fig.savefig(os.path.join(out_dir, name + ".svg"))
         style.plt.close(fig)
         written += [name + ".png", name + ".svg"]
-        sections.append('<figure><img alt="%s" src="data:image/png;base64,%s"><figcaption>%s</figcaption></figure>'
-                        % (name, base64.b64encode(png.getvalue()).decode(), name))
+        images[name] = png.getvalue()
     runs, ok = len(doc["runs"]), len(rd.ok_runs(doc))
-    page = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>pymembench report</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1800px}table{border-collapse:collapse;font-size:12px}
-td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}img{max-width:100%%}figure{margin:1em 0}</style>
-</head><body>
-<h1>pymembench report</h1>
-<p>%d runs, %d successful; medians over repetitions.</p>
-<h2>Summary</h2>%s
-<h2>GC pauses by collector</h2>%s
-<h2>Figures</h2>%s
-<h2>How it was measured</h2>%s
-</body></html>
-""" % (runs, ok, summary_table(doc), pause_table(doc), "\n".join(sections), metadata_table(doc))
+    answer = rd.answer(doc)
+    parts = ["<h1>pymembench report</h1>",
+             "<p>%d runs, %d successful; medians over repetitions.</p>" % (runs, ok),
+             '<h2 id="answer">The answer: the fastest combination of each workload</h2>',
+             "<p>Per workload, its allocator x collector combinations by median throughput (ops/s), best "
+             "first; the ratio is a combination's median over the best one's, with a 95 %% bootstrap interval "
+             "of that ratio of medians (%d resamples of each side's runs).%s</p>"
+             % (rd.BOOTSTRAP_RESAMPLES, " Real Python programs record no throughput: they are ranked by run time."
+                if any(not g["higher_is_better"] for g in answer) else ""),
+             sections.answer_section(doc, answer)]
+    if programs:
+        parts += ['<h2 id="agreement">Agreement with the real interpreter</h2>',
+                  "<p>Each real program was run under the real interpreter (collector gen) and its recorded "
+                  "trace replayed through the same allocators. Per allocator: its time (and peak RSS) relative to "
+                  "%s's in each, and the difference in seconds. On the figure's diagonal the replay predicts the "
+                  "real ratio; &tau;<sub>b</sub> = 1 means the same ranking, &minus;1 the reverse.</p>"
+                  % html.escape(programs[0]["reference"]),
+                  _figure_html("agreement", images.pop("agreement")),
+                  sections.agreement_tables(programs)]
+    parts += ['<h2 id="figures">Figures</h2>'] + [_figure_html(name, png) for name, png in images.items()]
+    summaries = doc.get("summaries", [])
+    parts += ['<h2 id="summary">Every combination</h2>',
+              "<details><summary>Summary table: %d combinations (click a column header to sort)</summary>%s"
+              "</details>" % (len(summaries), sections.summary_table(doc))]
+    pauses = sections.pause_table(doc)
+    if pauses:
+        parts += ['<h2 id="pauses">GC pauses by collector</h2>', pauses]
+    parts += ['<h2 id="meta">How it was measured</h2>', sections.metadata_table(doc)]
+    page = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>pymembench report</title>\n'
+            "<style>%s</style>\n</head><body>\n%s\n<script>%s</script>\n</body></html>\n"
+            % (CSS, "\n".join(parts), SORT_SCRIPT))
     with open(os.path.join(out_dir, "report.html"), "w") as f:
         f.write(page)
     return written + ["report.html"]

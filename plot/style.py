@@ -57,4 +57,5 @@ def legend_outside(fig, ax, title=None):
     columns = 1 if len(labels) <= 24 else 2
     if handles:
         fig.legend(handles, labels, loc="center right", fontsize=6, ncol=columns, title=title)
-    fig.tight_layout(rect=(0, 0, 1 - 0.09 * columns if handles else 1, 1))
+    top = 1 - 0.45 / fig.get_figheight() if fig._suptitle is not None else 1  # room for the title
+    fig.tight_layout(rect=(0, 0, 1 - 0.09 * columns if handles else 1, top))
