@@ -1,9 +1,11 @@
 #include "allocators/system_allocator.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <gnu/libc-version.h>
 #include <malloc.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -18,6 +20,27 @@ void process_free(void*, void* ptr) { std::free(ptr); }
 template <typename Fn>
 Fn find_symbol(const char* symbol) {
     return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, symbol));
+}
+
+// Whether `address` lies in the main program's loaded segments (dl_iterate_phdr lists it first).
+bool in_main_program(const void* address) {
+    struct Query {
+        std::uintptr_t address;
+        bool found = false;
+    } query{reinterpret_cast<std::uintptr_t>(address)};
+    dl_iterate_phdr(
+        [](dl_phdr_info* object, std::size_t, void* data) {
+            auto* q = static_cast<Query*>(data);
+            for (int i = 0; i < object->dlpi_phnum; ++i) {
+                const ElfW(Phdr)& segment = object->dlpi_phdr[i];
+                const std::uintptr_t start = object->dlpi_addr + segment.p_vaddr;
+                if (segment.p_type == PT_LOAD && q->address >= start && q->address < start + segment.p_memsz)
+                    q->found = true;
+            }
+            return 1;  // the first object only: the main program
+        },
+        &query);
+    return query.found;
 }
 
 std::string base_name(const std::string& path) {
@@ -163,6 +186,14 @@ std::string library_serving_malloc() {
     Dl_info info{};
     void* sym = dlsym(RTLD_DEFAULT, "malloc");
     if (sym == nullptr || dladdr(sym, &info) == 0 || info.dli_fname == nullptr) return "unknown";
+    // A non-PIE executable that takes malloc's address (python3.11, into which the python
+    // workload's agent is preloaded first) defines a canonical PLT entry for it: the code behind
+    // that entry is the next definition after this library's.
+    if (in_main_program(sym)) {
+        Dl_info next{};
+        void* behind = dlsym(RTLD_NEXT, "malloc");
+        if (behind != nullptr && dladdr(behind, &next) != 0 && next.dli_fname != nullptr) return base_name(next.dli_fname);
+    }
     return base_name(info.dli_fname);
 }
 

@@ -4,20 +4,22 @@ program, and do its collector figures equal the interpreter's own?
     /usr/bin/python3 bench/real_programs.py PYMEMBENCH PYTHON_MAIN ROUNDS PROG.py [PROG.py ..]
 
 For each program, ROUNDS rounds alternate (the order reversed every other round) between
-  static:      /usr/bin/python3.11 PROG.py (Debian links it statically: the interpreter users run),
-  shared:      PYTHON_MAIN PROG.py, python3.11's own main over the shared libpython3.11 that
-               pymembench embeds (bench/python_main.c),
-both with PYTHONMALLOC=malloc and LD_PRELOAD of the library for system, mimalloc, jemalloc and
-tcmalloc (the interpreter's own switches), and
-  pymembench:  `pymembench run --workload python --param script=PROG.py --collector gen` with the
-               same backend (and pool, the pymalloc model, which has no plain counterpart),
-each a fresh process, timed from start to exit (pymembench: the worker process's wall time, which
-the harness measures; plain: this script's clock around the child). Printed: median wall times;
-pymembench / shared per backend, what the harness adds (targets: 1.02 for cpython, 1.03 for the
-others); shared / static, what embedding the shared library costs before pymembench does anything;
-each side's times relative to pymalloc and Kendall's tau between the static interpreter's
-ranking of the five backends and pymembench's; pool against cpython in time and peak RSS (the
-model's fidelity inside a real program).
+  static:        /usr/bin/python3.11 PROG.py (Debian links it statically: the interpreter users run),
+  pmb:           `pymembench run --workload python --param script=PROG.py --collector gen` with the
+                 same backend (the default interpreter=executable: python3.11 itself, with the agent),
+  shared:        PYTHON_MAIN PROG.py, python3.11's own main over the shared libpython3.11
+                 (bench/python_main.c), and
+  pmb_embedded:  the same run with interpreter=embedded (that shared library, in the worker),
+the plain ones with PYTHONMALLOC=malloc and LD_PRELOAD of the library for system, mimalloc,
+jemalloc and tcmalloc (the interpreter's own switches); pool, the pymalloc model, has no plain
+counterpart. Each is a fresh process, timed from start to exit (pymembench: the worker process's
+wall time, which the harness measures; plain: this script's clock around the child). Printed:
+median wall times; pmb / static per backend, what pymembench adds to the interpreter users run
+(targets: 1.02 for cpython, 1.03 for the others); embedded / shared, the same for the embedded
+interpreter; shared / static, what the shared library itself costs; python3.11's times relative
+to pymalloc beside pymembench's, and Kendall's tau between the two rankings of the five
+backends; pool against cpython in program time and peak RSS (the model's fidelity in a real
+program).
 
 Then once per program (deterministic): gc.get_stats() at the end of a plain run against the `gen`
 run's interpreter_stats, and the cyclic garbage one gc.collect() finds after a plain run under
@@ -38,8 +40,9 @@ BACKENDS = ["cpython", "system", "mimalloc", "jemalloc", "tcmalloc", "pool"]
 TARGET = {"cpython": 1.02}
 
 
-def pymembench_run(binary, program, allocator, collector, out):
-    subprocess.run([binary, "run", "--workload", "python", "--param", "script=" + program, "--allocator", allocator,
+def pymembench_run(binary, program, allocator, collector, out, interpreter="executable"):
+    subprocess.run([binary, "run", "--workload", "python", "--param", "script=" + program, "--param",
+                    "interpreter=" + interpreter, "--allocator", allocator,
                     "--collector", collector, "--reps", "1", "--warmup", "0", "--out", out], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     run = json.load(open(out))["runs"][0]
@@ -129,45 +132,52 @@ def main():
           % rounds)
     for program in programs:
         name = os.path.basename(program)[:-3]
-        real, static, shared, rss, inner = ({b: [] for b in BACKENDS} for _ in range(5))
+        sides = ("static", "shared", "pmb", "pmb_embedded", "rss", "program")
+        m = {side: {b: [] for b in BACKENDS} for side in sides}
         preload = {}
         for r in range(rounds):
             order = BACKENDS if r % 2 == 0 else BACKENDS[::-1]
             for backend in order:
-                run = pymembench_run(binary, program, backend, "gen", out)
-                real[backend].append(run["process"]["wall_s"])
-                inner[backend].append(run["wall_s"])
-                rss[backend].append(run["peak_rss_bytes"])
-                if backend == "pool":
-                    continue
-                if backend not in preload:
-                    lib = run["allocator_lib"]
-                    preload[backend] = {} if backend == "cpython" else {"PYTHONMALLOC": "malloc"}
-                    if backend not in ("cpython", "system"):
-                        preload[backend]["LD_PRELOAD"] = libs[lib]
-                for interpreter, walls in ((PYTHON, static), (python_main, shared))[::1 if r % 2 == 0 else -1]:
-                    walls[backend].append(plain_run(interpreter, program, preload[backend])[0])
-        med = {k: {b: statistics.median(v) for b, v in d.items() if v}
-               for k, d in (("real", real), ("static", static), ("shared", shared), ("rss", rss), ("inner", inner))}
+                steps = [("pmb", "executable"), ("pmb_embedded", "embedded")]
+                if backend != "pool":
+                    steps += [("static", PYTHON), ("shared", python_main)]
+                for side, how in steps[::1 if r % 2 == 0 else -1]:
+                    if side.startswith("pmb"):
+                        run = pymembench_run(binary, program, backend, "gen", out, how)
+                        m[side][backend].append(run["process"]["wall_s"])
+                        if side == "pmb":
+                            m["rss"][backend].append(run["peak_rss_bytes"])
+                            m["program"][backend].append(run["wall_s"])
+                        if backend not in preload:
+                            preload[backend] = {} if backend == "cpython" else {"PYTHONMALLOC": "malloc"}
+                            if backend not in ("cpython", "system", "pool"):
+                                preload[backend]["LD_PRELOAD"] = libs[run["allocator_lib"]]
+                    else:
+                        m[side][backend].append(plain_run(how, program, preload[backend])[0])
+        med = {side: {b: statistics.median(v) for b, v in d.items() if v} for side, d in m.items()}
         print("\n%s" % name)
-        print("  %-9s %8s %8s %12s %10s %7s %13s  %8s %8s %12s  %9s %7s" % (
-            "backend", "static s", "shared s", "pymembench s", "pmb/shared", "target", "shared/static",
-            "static x", "shared x", "pymembench x", "program s", "RSS MiB"))
+        print("  %-9s %8s %8s %8s %10s %7s %8s %10s %13s  %8s %8s  %9s %7s" % (
+            "backend", "static s", "pmb s", "pmb/stat", "target", "shared s", "embed s", "embed/shr",
+            "shared/static", "static x", "pmb x", "program s", "RSS MiB"))
         for b in BACKENDS:
-            p, q, pm = med["static"].get(b), med["shared"].get(b), med["real"][b]
+            st, sh = med["static"].get(b), med["shared"].get(b)
+            pm, em = med["pmb"][b], med["pmb_embedded"][b]
             target = TARGET.get(b, 1.03)
-            cells = ["%.3f" % p, "%.3f" % q, "%.3f" % pm, "%.3f" % ratio(pm, q), "%.2f" % target,
-                     "%.3f" % ratio(q, p), "%.3f" % ratio(p, med["static"]["cpython"]),
-                     "%.3f" % ratio(q, med["shared"]["cpython"])] if p else ["-", "-", "%.3f" % pm] + ["-"] * 5
-            print("  %-9s %8s %8s %12s %10s %7s %13s  %8s %8s %12.3f  %9.3f %7.1f" % (
-                b, *cells, ratio(pm, med["real"]["cpython"]), med["inner"][b], med["rss"][b] / 2**20))
-            if p and ratio(pm, q) > target:
-                failures.append("%s %s: pymembench/shared %.3f > %.2f" % (name, b, ratio(pm, q), target))
+            if st:
+                cells = ("%.3f" % st, "%.3f" % pm, "%.3f" % ratio(pm, st), "%.2f" % target, "%.3f" % sh,
+                         "%.3f" % em, "%.3f" % ratio(em, sh), "%.3f" % ratio(sh, st),
+                         "%.3f" % ratio(st, med["static"]["cpython"]))
+            else:
+                cells = ("-", "%.3f" % pm, "-", "-", "-", "%.3f" % em, "-", "-", "-")
+            print("  %-9s %8s %8s %8s %10s %7s %8s %10s %13s  %8s %8.3f  %9.3f %7.1f" % (
+                b, *cells, ratio(pm, med["pmb"]["cpython"]), med["program"][b], med["rss"][b] / 2**20))
+            if st and ratio(pm, st) > target:
+                failures.append("%s %s: pymembench/python3.11 %.3f > %.2f" % (name, b, ratio(pm, st), target))
         common = [b for b in BACKENDS if b in med["static"]]
-        print("  Kendall tau, static interpreter's ranking against pymembench's: %.2f over %d backends" % (
-            kendall_tau([med["static"][b] for b in common], [med["real"][b] for b in common]), len(common)))
+        print("  Kendall tau, python3.11's ranking of the backends against pymembench's: %.2f over %d" % (
+            kendall_tau([med["static"][b] for b in common], [med["pmb"][b] for b in common]), len(common)))
         print("  pool against cpython (the model serving the real interpreter): time %.3f, peak RSS %.3f"
-              " (goals 1.03 and 1.05)" % (ratio(med["inner"]["pool"], med["inner"]["cpython"]),
+              " (goals 1.03 and 1.05)" % (ratio(med["program"]["pool"], med["program"]["cpython"]),
                                         ratio(med["rss"]["pool"], med["rss"]["cpython"])))
         plain_gc, gen_gc, plain_leaked, leaked = check_collector(binary, program, out, tmp)
         print("  gc collections per generation: plain %s, gen %s: %s" % (plain_gc, gen_gc,

@@ -166,15 +166,6 @@ private:
 
 }  // namespace
 
-GenerationalConfig parse_generational_config(const std::string& text) {
-    const CollectorOptions options("gen", text, {"threshold0", "threshold1", "threshold2", "freeze_after_setup"});
-    GenerationalConfig config;
-    for (std::size_t i = 0; i < 3; ++i)
-        config.thresholds[i] = options.integer("threshold" + std::to_string(i), config.thresholds[i]);
-    config.freeze_after_setup = options.integer("freeze_after_setup", 0) != 0;
-    return config;
-}
-
 std::unique_ptr<Collector> make_generational_collector(Heap& heap, const GenerationalConfig& config) {
     return std::make_unique<GenerationalCollector>(heap, config);
 }

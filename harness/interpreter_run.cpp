@@ -1,72 +1,35 @@
 #include "harness/interpreter_run.h"
 
 #include <Python.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <condition_variable>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
 #include <cstdio>
-#include <mutex>
 #include <new>
 #include <stdexcept>
-#include <thread>
 
+#include "harness/build_info.h"
 #include "harness/clock.h"
-#include "harness/memory_timeline.h"
-#include "harness/mutator_utilization.h"
+#include "harness/program_measurement.h"
 #include "workloads/interpreter/allocator_domains.h"
 #include "workloads/interpreter/embedded_python.h"
-#include "workloads/interpreter/gc_monitor.h"
 #include "workloads/interpreter/program_command.h"
+
+#ifndef PMB_PYTHON_AGENT
+#define PMB_PYTHON_AGENT ""  // sanitizer builds have none
+#endif
 
 namespace pmb {
 namespace {
 
-// The resident set sampled by a thread of its own on the timeline's schedule.
-class RssSampler {
-public:
-    RssSampler() : thread_([this] { loop(); }) {}
-    ~RssSampler() { stop(); }
-    void stop() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_one();
-        if (thread_.joinable()) thread_.join();
-    }
-    // After stop(): the samples, times relative to `origin_ns`.
-    nlohmann::json to_json(std::uint64_t origin_ns) {
-        timeline_.sample(now_ns(), 0);
-        nlohmann::json j = timeline_.to_json(origin_ns);
-        j["live_bytes"] = nullptr;
-        return j;
-    }
-
-private:
-    void loop() {
-        std::unique_lock<std::mutex> lock(mutex_);
-        while (!stopping_) {
-            timeline_.sample(now_ns(), 0);
-            const std::uint64_t wait = timeline_.next_sample_ns() - std::min(timeline_.next_sample_ns(), now_ns());
-            wake_.wait_for(lock, std::chrono::nanoseconds(wait), [this] { return stopping_; });
-        }
-    }
-
-    MemoryTimeline timeline_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
-};
-
-// The ops the program declared (an int PYMEMBENCH_OPS left in __main__), or 1: one run.
-std::uint64_t declared_ops(bool& declared) {
-    PyObject* main = PyImport_AddModule("__main__");
-    PyObject* ops = main != nullptr ? PyDict_GetItemString(PyModule_GetDict(main), "PYMEMBENCH_OPS") : nullptr;
-    declared = ops != nullptr && PyLong_Check(ops) && PyLong_AsLongLong(ops) > 0;
-    return declared ? static_cast<std::uint64_t>(PyLong_AsLongLong(ops)) : 1;
-}
+constexpr const char* kPythonAgent = PMB_PYTHON_AGENT;
 
 // The program's output goes where the worker's diagnostics go; the results keep standard output.
 class ProgramOutputRedirect {
@@ -89,81 +52,115 @@ private:
     int results_fd_ = -1;
 };
 
-}  // namespace
-
-nlohmann::json execute_interpreter_run(const Params& params, const Allocator& allocator,
-                                       const std::string& collector, const std::string& collector_options) {
-    const python::ProgramCommand program = python::program_command(params);
-    const python::GcPolicy policy = python::parse_gc_policy(collector, collector_options);
-    const bool count = params.get("count_allocations") != 0;
-    const AllocatorIdentity identity = allocator.identity();
+// The program in this process's embedded libpython3.11.
+nlohmann::json run_embedded(const python::ProgramCommand& program, const Params& params, const Allocator& allocator,
+                            const python::GcPolicy& policy, bool count) {
 
     ProgramOutputRedirect redirect;
-    RssSampler sampler;
-    const std::uint64_t t_setup = now_ns();
+    ProgramMeasurement measurement(allocator, count);
     python::start_interpreter(program, [&] { python::install_allocator_domains(allocator, count); });
-    python::GcMonitor monitor(policy);
-    python::guard_os_exit();
-    const std::uint64_t allocs_before = python::domain_allocations();
-
-    const std::uint64_t t_start = now_ns();
+    measurement.program_starts(policy);
     const python::ProgramOutcome outcome = python::run_program(program);
-    const std::uint64_t t_end = now_ns();
-    python::flush_standard_streams();
-    const std::uint64_t allocs = python::domain_allocations() - allocs_before;
-    const std::uint64_t vm_hwm = process_peak_rss_bytes();
-    const nlohmann::json stats_at_end = allocator.stats();
-    sampler.stop();
-
     if (outcome.exception == "MemoryError") throw std::bad_alloc();
     if (!outcome.exception.empty()) throw std::runtime_error("the program raised " + outcome.message);
     if (outcome.exit_status != 0)
         throw std::runtime_error("the program exited with status " + std::to_string(outcome.exit_status));
+    nlohmann::json out = measurement.program_ended(program);
+    out["params"] = params.to_json();
+    // The interpreter is finalized as python3.11 finalizes it, so the worker's life is the plain
+    // interpreter's: start-up, the program, finalization (its time apart, not part of wall_s).
+    const std::uint64_t t_finalize = now_ns();
+    if (Py_FinalizeEx() != 0) throw std::runtime_error("the interpreter's finalization failed (flushing its output)");
+    out["finalize_s"] = static_cast<double>(now_ns() - t_finalize) * 1e-9;
+    return out;
+}
 
-    monitor.finish();
-    bool ops_declared = false;
-    const std::uint64_t ops = declared_ops(ops_declared);
-    const double wall_s = static_cast<double>(t_end - t_start) * 1e-9;
-    nlohmann::json gc = monitor.stats_json();
-    nlohmann::json mmu = nlohmann::json::object();
-    for (const auto& [label, window] : {std::pair{"1ms", 1'000'000ull}, {"10ms", 10'000'000ull},
-                                        {"100ms", 100'000'000ull}}) {
-        const auto value = minimum_mutator_utilization(monitor.pauses().pauses(), t_start, t_end, window);
-        mmu[label] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-    }
-    gc["mmu"] = mmu;
-    for (nlohmann::json& pause : gc["pauses"]) pause[0] = pause[0].get<std::uint64_t>() - t_setup;
+void set_environment(const char* name, const std::string& value) { setenv(name, value.c_str(), 1); }
 
-    nlohmann::json out = {
-        {"params", params.to_json()},
-        {"wall_s", wall_s},
-        {"setup_s", static_cast<double>(t_start - t_setup) * 1e-9},
-        {"ops", ops},
-        {"steps", ops},
-        {"steps_per_op", 1},
-        {"steps_per_s", wall_s > 0 ? static_cast<double>(ops) / wall_s : 0.0},
-        {"ops_per_s", wall_s > 0 ? static_cast<double>(ops) / wall_s : 0.0},
-        {"latency_recorded", false},
-        {"latency_clock", "none"},
-        {"leaked_objects", monitor.leaked_objects()},
-        {"leaked_bytes", monitor.leaked_bytes()},
-        {"gc", gc},
-        {"allocator_lib", identity.library},
-        {"allocator_version", identity.version},
-        {"allocator_stats_at_end_of_ops", stats_at_end},
-        {"counters",
-         {{"program", program},
-          {"python_version", Py_GetVersion()},
-          {"ops_declared", ops_declared},
-          {"domain_calls", python::domain_calls_json()}}},
-        {"memory_timeline", sampler.to_json(t_setup)},
-        {"vm_hwm_bytes", vm_hwm},
-    };
-    if (count) {
-        out["allocs"] = allocs;
-        out["allocs_per_s"] = wall_s > 0 ? static_cast<double>(allocs) / wall_s : 0.0;
+// The program in /usr/bin/python3.11 itself, a child of this worker, with the agent preloaded
+// (harness/python_agent.cpp); its results come back through a pipe, its status through waitpid.
+nlohmann::json run_in_executable(const python::ProgramCommand& program, const std::string& allocator_spec,
+                                 const std::string& collector_spec, bool count) {
+    if (std::string(kPythonAgent).empty())
+        throw std::invalid_argument("this build (with sanitizers) cannot preload its agent into " +
+                                    std::string(kPythonExecutable) + " (use --param interpreter=embedded)");
+    int results[2];
+    if (pipe2(results, O_CLOEXEC) != 0) throw std::runtime_error("cannot create the results pipe");
+    std::vector<std::string> argv = {kPythonExecutable};
+    argv.insert(argv.end(), program.begin(), program.end());
+    std::vector<char*> c_argv;
+    for (std::string& a : argv) c_argv.push_back(a.data());
+    c_argv.push_back(nullptr);
+    std::fflush(nullptr);
+    const pid_t parent = getpid();
+    const pid_t child = fork();
+    if (child < 0) throw std::runtime_error("cannot start " + std::string(kPythonExecutable));
+    if (child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);
+        dup2(STDERR_FILENO, STDOUT_FILENO);  // the program's output is not the results
+        const int fd = dup(results[1]);     // without close-on-exec: the agent writes to it
+        set_environment("PMB_AGENT_RESULTS_FD", std::to_string(fd));
+        set_environment("PMB_AGENT_ALLOCATOR", allocator_spec);
+        set_environment("PMB_AGENT_COLLECTOR", collector_spec);
+        set_environment("PMB_AGENT_COUNT", count ? "1" : "0");
+        const char* preload = std::getenv("LD_PRELOAD");  // the run's malloc library, if any
+        set_environment("LD_PRELOAD", std::string(kPythonAgent) + (preload != nullptr ? std::string(":") + preload : ""));
+        unsetenv("PYTHONMALLOC");  // the agent chooses the mem and object domains' allocator
+        execv(c_argv[0], c_argv.data());
+        std::fprintf(stderr, "pymembench worker: cannot run %s: %s\n", c_argv[0], std::strerror(errno));
+        _exit(127);
     }
-    out["allocator_stats_at_exit"] = allocator.stats();
+    close(results[1]);
+    std::string text;
+    char buf[65536];
+    for (ssize_t n; (n = read(results[0], buf, sizeof buf)) != 0;) {
+        if (n > 0) text.append(buf, static_cast<std::size_t>(n));
+        else if (errno != EINTR) break;
+    }
+    close(results[0]);
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status)) {  // the interpreter crashed: so does this worker, as a run does
+        std::fflush(nullptr);
+        signal(WTERMSIG(status), SIG_DFL);
+        raise(WTERMSIG(status));
+    }
+    const int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    nlohmann::json out = nlohmann::json::parse(text, nullptr, false);
+    if (out.is_discarded() || !out.is_object()) {
+        if (exit_status == 127) throw std::runtime_error("cannot run " + std::string(kPythonExecutable));
+        throw std::runtime_error("the program exited with status " + std::to_string(exit_status) + " before its end");
+    }
+    if (out.contains("agent_error")) throw std::runtime_error(out["agent_error"].get<std::string>());
+    if (out.contains("os_exit"))
+        throw std::runtime_error("the program called os._exit(" + out["os_exit"].dump() + ") before its end");
+    if (out.value("exception", "") == "MemoryError") throw std::bad_alloc();
+    if (out.contains("exception")) throw std::runtime_error("the program raised " + out["message"].get<std::string>());
+    if (exit_status != 0) throw std::runtime_error("the program exited with status " + std::to_string(exit_status));
+    out["counters"]["program"] = program;
+    return out;
+}
+
+}  // namespace
+
+nlohmann::json execute_interpreter_run(const std::string& allocator_spec, const Params& params,
+                                       const Allocator& allocator, const std::string& collector,
+                                       const std::string& collector_options) {
+    const python::ProgramCommand program = python::program_command(params);
+    const python::GcPolicy policy = python::parse_gc_policy(collector, collector_options);
+    const bool count = params.get("count_allocations") != 0;
+    const std::string& interpreter = params.text("interpreter");
+    nlohmann::json out;
+    if (interpreter == "embedded") {
+        out = run_embedded(program, params, allocator, policy, count);
+    } else {
+        out = run_in_executable(program, allocator_spec,
+                                collector + (collector_options.empty() ? "" : ":" + collector_options), count);
+        out["params"] = params.to_json();
+    }
+    out["interpreter"] = interpreter == "embedded" ? "embedded libpython3.11" : kPythonExecutable;
     return out;
 }
 

@@ -12,7 +12,8 @@
 //
 // A program that fails is a failed run: an uncaught MemoryError is out of memory (std::bad_alloc),
 // any other exception, a non-zero exit status or os._exit is an error (std::runtime_error naming
-// it). The interpreter is never finalized: the worker exits once it has reported.
+// it). A program that succeeded is followed by the interpreter's finalization, as in python3.11
+// (`finalize_s`, not part of wall_s), so the worker's process lives what a plain run lives.
 #pragma once
 
 #include <string>
@@ -24,7 +25,7 @@
 
 namespace pmb {
 
-nlohmann::json execute_interpreter_run(const Params& params, const Allocator& allocator,
+nlohmann::json execute_interpreter_run(const std::string& allocator_spec, const Params& params, const Allocator& allocator,
                                        const std::string& collector, const std::string& collector_options);
 
 }  // namespace pmb

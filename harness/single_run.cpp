@@ -133,7 +133,7 @@ nlohmann::json execute_run(const RunSpec& spec) {
     if (wentry.runs_interpreter) {
         check_collector_applies(wentry, cname);
         if (wentry.check) wentry.check(params);
-        return execute_interpreter_run(params, *allocator, cname, coptions);
+        return execute_interpreter_run(spec.allocator, params, *allocator, cname, coptions);
     }
     const AllocatorIdentity identity = allocator->identity();
     nlohmann::json out;

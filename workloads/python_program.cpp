@@ -13,12 +13,25 @@
 // wall time the program's run. A step is one run of the program, unless the program declares
 // its own count of operations by leaving an integer PYMEMBENCH_OPS in its __main__ namespace.
 #include <stdexcept>
+#include <string>
+
+#include "harness/build_info.h"
 
 #include "workloads/interpreter/embedded_python.h"
 #include "workloads/interpreter/program_command.h"
 #include "workloads/registry.h"
 
 namespace pmb {
+namespace {
+
+// Sanitizer builds cannot preload their (instrumented) agent into an uninstrumented python3.11.
+#ifdef PMB_SANITIZER_BUILD
+constexpr const char* kDefaultInterpreter = "embedded";
+#else
+constexpr const char* kDefaultInterpreter = "executable";
+#endif
+
+}  // namespace
 
 WorkloadEntry python_program_workload() {
     WorkloadEntry e{"python",
@@ -26,11 +39,21 @@ WorkloadEntry python_program_workload() {
                     {text_param("script", "the Python script to run"),
                      text_param("module", "a module to run as python3.11 -m MODULE (instead of script)"),
                      text_param("args", "the program's arguments, split at spaces ('...' and \"...\" quote)"),
+                     text_param("interpreter",
+                                "executable: " + std::string(kPythonExecutable) +
+                                    " itself, with pymembench's agent preloaded; embedded: the libpython3.11 "
+                                    "pymembench embeds (12-22 % slower on the real programs, see docs/methodology.md)",
+                                kDefaultInterpreter),
                      {"count_allocations", 0,
                       "1: count the calls of the mem and object domains (one more indirect call each)"}},
                     {},
                     nullptr};
-    e.check = [](const Params& p) { python::check_program(python::program_command(p)); };
+    e.check = [](const Params& p) {
+        python::check_program(python::program_command(p));
+        const std::string& interpreter = p.text("interpreter");
+        if (interpreter != "executable" && interpreter != "embedded")
+            throw std::invalid_argument("interpreter '" + interpreter + "' is not one of executable, embedded");
+    };
     e.runs_interpreter = true;
     e.collectors = {"gen", "rc"};
     return e;

@@ -1,5 +1,5 @@
 // The python workload end to end, through the real binary: small real programs run by the real
-// interpreter through every backend under gen and rc; the collections each run reports equal what
+// interpreter (python3.11 itself, and the embedded library) through every backend under gen and rc; the collections each run reports equal what
 // the program itself reads from gc.get_stats() in a plain python3.11 run, rc's leaked count equals
 // what gc.collect() finds after a plain run under gc.disable(); every kind of failing program gets
 // its status without losing the other runs; collectors 3.11 does not have are refused or skipped.
@@ -82,7 +82,20 @@ const char* kBackends = "cpython,pool,system";  // preloaded libraries cannot ru
 const char* kBackends = "cpython,pool,system,mimalloc,jemalloc,tcmalloc";
 #endif
 
-TEST(PythonProgram, EveryBackendUnderGenAndRcAgreesWithThePlainInterpreter) {
+// Both ways of running the real interpreter: python3.11 itself with the agent, the embedded
+// library (sanitizer builds have only the latter).
+class PythonProgram : public ::testing::TestWithParam<const char*> {
+protected:
+    std::string interpreter() const { return std::string("interpreter=") + GetParam(); }
+};
+
+#ifdef PMB_SANITIZER_BUILD
+INSTANTIATE_TEST_SUITE_P(Interpreters, PythonProgram, ::testing::Values("embedded"));
+#else
+INSTANTIATE_TEST_SUITE_P(Interpreters, PythonProgram, ::testing::Values("executable", "embedded"));
+#endif
+
+TEST_P(PythonProgram, EveryBackendUnderGenAndRcAgreesWithThePlainInterpreter) {
     const std::string cyclic = write_script("cyclic.py", kCyclic);
     const std::string acyclic = write_script("acyclic.py", kAcyclic);
     const std::string expected_collections = plain_collections(cyclic);
@@ -93,6 +106,7 @@ TEST(PythonProgram, EveryBackendUnderGenAndRcAgreesWithThePlainInterpreter) {
     const std::string out = temp_path("python_backends.json");
     ProcessOutcome run = pymembench({"run", "--workload", "python", "--param", "script=" + cyclic, "--param",
                                      "script=" + acyclic, "--param", "args=" + temp_path("own_stats.txt"),
+                                     "--param", interpreter(),
                                      "--allocator", kBackends, "--collector", "gen,rc,incremental,marksweep",
                                      "--reps", "1", "--warmup", "0", "--out", out});
     ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -106,6 +120,7 @@ TEST(PythonProgram, EveryBackendUnderGenAndRcAgreesWithThePlainInterpreter) {
                      r["params"]["script"].get<std::string>());
         ASSERT_EQ(r["status"], "ok") << r["error"];
         const bool is_cyclic = r["params"]["script"] == cyclic;
+        EXPECT_EQ(r["interpreter"] == kPythonExecutable, std::string(GetParam()) == "executable") << r["interpreter"];
         EXPECT_FALSE(r["latency_recorded"].get<bool>());
         EXPECT_FALSE(r.contains("latency_ns"));
         EXPECT_FALSE(r.contains("peak_live_bytes"));
@@ -116,7 +131,7 @@ TEST(PythonProgram, EveryBackendUnderGenAndRcAgreesWithThePlainInterpreter) {
         EXPECT_NEAR(r["ops_per_s"].get<double>() * r["wall_s"].get<double>(), 1.0, 1e-9);
         const std::string allocator = r["allocator"];
         const std::string lib = r["allocator_lib"];
-        const std::map<std::string, std::string> serving = {{"cpython", "libpython3.11"}, {"pool", "pymembench"},
+        const std::map<std::string, std::string> serving = {{"cpython", "python3.11"}, {"pool", "pymembench"},
                                                             {"jemalloc", "libjemalloc"}, {"mimalloc", "libmimalloc"},
                                                             {"tcmalloc", "libtcmalloc"}};
         if (serving.count(allocator) != 0) {
@@ -146,14 +161,14 @@ TEST(PythonProgram, EveryBackendUnderGenAndRcAgreesWithThePlainInterpreter) {
     }
 }
 
-TEST(PythonProgram, CollectorOptionsReachTheInterpreter) {
+TEST_P(PythonProgram, CollectorOptionsReachTheInterpreter) {
     const std::string script =
         write_script("thresholds.py", "import gc, sys\nopen(sys.argv[1], 'w').write(repr((gc.get_threshold(), "
                                       "gc.get_freeze_count() > 0, gc.isenabled())))\n");
     const std::string seen = temp_path("thresholds_seen.txt");
     const std::string out = temp_path("thresholds.json");
     ProcessOutcome run = pymembench({"run", "--workload", "python", "--param", "script=" + script, "--param",
-                                     "args=" + seen, "--allocator", "pool", "--collector",
+                                     "args=" + seen, "--param", interpreter(), "--allocator", "pool", "--collector",
                                      "gen:threshold0=2000:threshold2=5:freeze_after_setup=1", "--reps", "1",
                                      "--warmup", "0", "--out", out});
     ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -162,7 +177,7 @@ TEST(PythonProgram, CollectorOptionsReachTheInterpreter) {
     EXPECT_GT(r["gc"]["frozen_objects"].get<std::uint64_t>(), 1000u);  // start-up's objects
 }
 
-TEST(PythonProgram, EveryFailingProgramGetsItsStatusAndTheOtherRunsAreKept) {
+TEST_P(PythonProgram, EveryFailingProgramGetsItsStatusAndTheOtherRunsAreKept) {
     const std::string good = write_script("good.py", "print('fine')\n");
     const std::vector<std::pair<std::string, std::string>> bad = {
         {"syntax.py", "def f(:\n"},
@@ -171,9 +186,10 @@ TEST(PythonProgram, EveryFailingProgramGetsItsStatusAndTheOtherRunsAreKept) {
         {"osexit.py", "import os\nos._exit(3)\n"},
         {"endless.py", "while True:\n    pass\n"},
         {"unbounded.py", "x = []\nwhile True:\n    x.append(bytearray(10**7))\n"},
+        {"segfault.py", "import ctypes\nctypes.string_at(0)\n"},
     };
     std::vector<std::string> args = {"run", "--workload", "python", "--allocator", "cpython", "--collector", "gen",
-                                     "--param", "script=" + good};
+                                     "--param", "script=" + good, "--param", interpreter()};
     for (const auto& [name, code] : bad) {
         args.push_back("--param");
         args.push_back("script=" + write_script(name, code));
@@ -203,12 +219,13 @@ TEST(PythonProgram, EveryFailingProgramGetsItsStatusAndTheOtherRunsAreKept) {
     expect("osexit.py", "error", "os._exit(3)");
     expect("endless.py", "timeout", "time limit");
     expect("unbounded.py", "out_of_memory", "out of memory");
+    expect("segfault.py", "crashed", "SIGSEGV");
     // The program's own output is kept with a failed run.
     EXPECT_NE(by_script["raises.py"]["stderr_tail"].get<std::string>().find("Traceback"), std::string::npos);
     EXPECT_NE(by_script["exit3.py"]["stderr_tail"].get<std::string>().find("leaving"), std::string::npos);
 }
 
-TEST(PythonProgram, BadInputIsRefusedWithOneLine) {
+TEST(PythonProgramInput, BadInputIsRefusedWithOneLine) {
     auto refused = [](std::vector<std::string> args, const std::string& message) {
         for (const char* a : {"--reps", "1", "--warmup", "0", "--out", "/dev/null"}) args.push_back(a);
         ProcessOutcome p = pymembench(args);
@@ -223,12 +240,13 @@ TEST(PythonProgram, BadInputIsRefusedWithOneLine) {
     refused({"run", "-w", "python", "-p", "script=" + good, "-c", "incremental"}, "accepted: gen, rc");
     refused({"run", "-w", "python", "-p", "script=" + good, "-p", "args='unclosed"}, "unclosed");
     refused({"run", "-w", "python", "-p", "script=" + good, "-c", "rc:threshold0=5"}, "takes no options");
+    refused({"run", "-w", "python", "-p", "script=" + good, "-p", "interpreter=pypy"}, "not one of executable, embedded");
 }
 
-TEST(PythonProgram, ModulesRunAsPythonDashM) {
+TEST_P(PythonProgram, ModulesRunAsPythonDashM) {
     const std::string out = temp_path("module.json");
     ProcessOutcome run = pymembench({"run", "--workload", "python", "--param", "module=json.tool", "--param",
-                                     "args=--help", "--allocator", "system", "--collector", "gen", "--reps", "1",
+                                     "args=--help", "--param", interpreter(), "--allocator", "system", "--collector", "gen", "--reps", "1",
                                      "--warmup", "0", "--out", out});
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_EQ(read_results(out)["runs"][0]["status"], "ok");

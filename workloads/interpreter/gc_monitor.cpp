@@ -61,10 +61,12 @@ void call_gc_discard(const char* name, const char* format = nullptr, long a = 0,
 
 pid_t g_worker_pid = 0;
 PyObject* g_original_os_exit = nullptr;
+void (*g_before_exit)(long) = nullptr;
 
 PyObject* guarded_os_exit(PyObject*, PyObject* status) {
     if (getpid() != g_worker_pid) return PyObject_CallOneArg(g_original_os_exit, status);
     const long code = PyLong_AsLong(status);
+    if (g_before_exit != nullptr) g_before_exit(code);
     std::fprintf(stderr, "\npymembench worker: the program called os._exit(%ld) before its end\n", code);
     std::fflush(stderr);
     _exit(1);
@@ -158,8 +160,9 @@ nlohmann::json GcMonitor::stats_json() const {
     return gc;
 }
 
-void guard_os_exit() {
+void guard_os_exit(void (*before_exit)(long status)) {
     g_worker_pid = getpid();
+    g_before_exit = before_exit;
     PyObject* os = PyImport_ImportModule("os");
     g_original_os_exit = os != nullptr ? PyObject_GetAttrString(os, "_exit") : nullptr;
     PyObject* guarded = PyCFunction_New(&g_os_exit_def, nullptr);

@@ -58,7 +58,8 @@ private:
 };
 
 // Replaces os._exit so that a program calling it leaves a last line saying so on stderr before the
-// process exits (status 1); a forked child's os._exit is the original.
-void guard_os_exit();
+// process exits (status 1), after `before_exit(status)` if given; a forked child's os._exit is the
+// original.
+void guard_os_exit(void (*before_exit)(long status) = nullptr);
 
 }  // namespace pmb::python
