@@ -52,6 +52,9 @@ public:
     // True when ops() are the process's own malloc, calloc, realloc and free (the C library's or
     // a preloaded library's): an embedded interpreter is then served as PYTHONMALLOC=malloc does.
     virtual bool serves_process_malloc() const { return false; }
+    // True when a zero-byte request (malloc, calloc, realloc(p, 0)) still returns a live block, as
+    // CPython's mem and object domains require of their allocator (pymalloc's semantics).
+    virtual bool keeps_zero_byte_blocks() const { return false; }
 };
 
 }  // namespace pmb

@@ -27,5 +27,7 @@ build/pymembench run --out results/latest.json "${extra[@]}" "$@" || status=$?
 # The report, also when some run failed (exit 1): every finished run is in the file.
 if [ "$status" -le 1 ] && [ -f results/latest.json ]; then
   build/pymembench plot results/latest.json --out results/report
+  # Whether the replays rank the allocators as the real interpreter does (when both ran).
+  build/pymembench report agreement results/latest.json 2>/dev/null || true
 fi
 exit "$status"

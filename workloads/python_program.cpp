@@ -1,12 +1,14 @@
-// python: a real Python program run by the real interpreter (CPython 3.11, embedded), through the
-// run's allocator and under CPython's own collector, with the same metrics as every workload.
+// python: a real Python program run by the real interpreter (CPython 3.11), through the run's
+// allocator and under CPython's own collector, with the same metrics as every workload.
 //
 //   run --workload python --param script=PROG.py [--param args='--scale 1']
 //   run --workload python --param module=json.tool [--param args='...']
 //
-// The program runs as `python3.11 PROG.py args..` would (workloads/interpreter/embedded_python.h);
-// the allocator serves the interpreter's mem and object domains
-// (workloads/interpreter/allocator_domains.h); `gen` and `rc` are CPython's collector enabled
+// interpreter=executable (the default): the program runs in /usr/bin/python3.11 itself, with
+// pymembench's agent preloaded (harness/python_agent.cpp); interpreter=embedded: in the
+// libpython3.11 the worker embeds (workloads/interpreter/embedded_python.h), the only way in
+// sanitizer builds. Either way the allocator serves the interpreter's mem and object domains
+// (workloads/interpreter/allocator_domains.h), and `gen` and `rc` are CPython's collector enabled
 // (with its thresholds, or frozen after start-up) and disabled (workloads/interpreter/gc_monitor.h);
 // 3.11 has no other, so `incremental` and `marksweep` are refused and a matrix skips them.
 // The harness runs it (harness/interpreter_run.h): its setup is the interpreter's start-up, its

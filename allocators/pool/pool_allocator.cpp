@@ -36,6 +36,7 @@ public:
 
     const std::string& name() const override { return name_; }
     const AllocatorOps& ops() const override { return ops_; }
+    bool keeps_zero_byte_blocks() const override { return true; }  // PyMem_Raw*'s 0 -> 1, as 3.11
 
     AllocatorIdentity identity() const override {
         const PoolConfig& c = heap_.config();

@@ -71,7 +71,11 @@ void install_allocator_domains(const Allocator& allocator, bool count) {
                                             "' calls the interpreter's own PyObject_Malloc, so it cannot also serve "
                                             "that interpreter (use cpython)");
             g_backend_ops = allocator.ops();
-            served = {&g_backend_ops, adapted_malloc, adapted_calloc, adapted_realloc, adapted_free};
+            if (allocator.keeps_zero_byte_blocks())
+                served = {g_backend_ops.ctx, g_backend_ops.malloc, g_backend_ops.calloc, g_backend_ops.realloc,
+                          g_backend_ops.free};
+            else
+                served = {&g_backend_ops, adapted_malloc, adapted_calloc, adapted_realloc, adapted_free};
         }
         for (PyMemAllocatorDomain domain : kDomains) PyMem_SetAllocator(domain, &served);
     }

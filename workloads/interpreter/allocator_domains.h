@@ -9,8 +9,9 @@
 //   - a backend whose ops are the process's malloc (system, mimalloc, jemalloc, tcmalloc,
 //     preload:PATH; Allocator::serves_process_malloc): both domains get the raw domain's own
 //     functions, which is exactly what PYTHONMALLOC=malloc does;
-//   - any other backend (pool, slow:...): its ops, behind an adapter that turns a zero-byte
-//     request into a one-byte one, as CPython's raw functions do (realloc(p, 0) must not free).
+//   - any other backend: its ops, directly when it keeps zero-byte blocks as pymalloc does (pool),
+//     else (slow:...) behind an adapter that turns a zero-byte request into a one-byte one, as
+//     CPython's raw functions do (realloc(p, 0) must not free).
 // With counting on, a counter per domain and call kind is wrapped around whatever serves each
 // domain (one more indirect call per request; off by default).
 //

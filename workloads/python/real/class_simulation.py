@@ -150,6 +150,7 @@ def main():
             break
 
     checksum = sum(a.id * 31 + round(a.energy * 1000) for a in agents) % (1 << 32)
+    globals()["PYMEMBENCH_OPS"] = len(history)  # the ops pymembench's python workload counts
     print(f"ticks: {len(history)}  agents created: {next_id}  final population: {len(agents)}")
     print(f"births: {sum(s.births for s in history)}  deaths: {sum(s.deaths for s in history)}"
           f"  peak population: {max(s.population for s in history)}")

@@ -103,6 +103,7 @@ def main():
         # Compact re-encoding of the whole parsed batch, as if sent onward.
         crc = zlib.crc32(json.dumps(parsed, separators=(",", ":")).encode(), crc)
 
+    globals()["PYMEMBENCH_OPS"] = args.scale * BATCH  # the ops pymembench's python workload counts
     print(f"documents: {args.scale * BATCH}  json bytes: {total_bytes}")
     print(f"revenue: {revenue:.2f}  number sum: {stats['number_sum']:.3f}")
     print(f"strings chars: {stats['string_chars']}  bools true: {stats['bools']}  nulls: {stats['nulls']}")

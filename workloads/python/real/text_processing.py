@@ -87,6 +87,7 @@ def main():
     top_words = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     top_pair = min(bigrams.items(), key=lambda kv: (-kv[1], kv[0]))
     longest = min(index.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    globals()["PYMEMBENCH_OPS"] = args.scale * PARAGRAPHS  # the ops pymembench's python workload counts
     print(f"paragraphs: {args.scale * PARAGRAPHS}  tokens: {sum(counts.values())}  numbers: {numbers}")
     print(f"distinct words: {len(counts)}  distinct bigrams: {len(bigrams)}  indexed: {len(index)}")
     print("top words: " + ", ".join(f"{w}={n}" for w, n in top_words))
