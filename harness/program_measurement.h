@@ -2,8 +2,8 @@
 // interpreter of a worker (harness/interpreter_run.h) or python3.11 itself with the agent
 // preloaded (harness/python_agent.cpp).
 //
-// Life: constructed before the interpreter starts (the run's setup begins: a thread samples the
-// resident set from then on); program_starts() once the interpreter is initialized and just
+// Life: constructed before the interpreter starts (the run's setup begins: a timer's signal
+// samples the resident set from then on, see RssSampler); program_starts() once the interpreter is initialized and just
 // before the program's first line (the collector policy applied, collections timed, os._exit
 // guarded); program_ended() once the program has ended (threads joined, atexit run), which
 // stops the clocks and returns the run's JSON: wall_s (the program), setup_s (the start-up),
