@@ -132,15 +132,15 @@ int command_worker(const RunSpec& spec) {
         // leaked (cycles under rc, reported as leaked_objects), which LeakSanitizer would
         // otherwise report at exit in sanitizer builds.
         std::_Exit(0);
-    } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "pymembench worker: %s\n", e.what());
-        return 2;
+    } catch (const std::invalid_argument& e) {  // failures leave at once too: what an embedded
+        std::fprintf(stderr, "pymembench worker: %s\n", e.what());  // program left is not ours
+        std::_Exit(2);
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "pymembench worker: out of memory\n");
-        return 3;
+        std::_Exit(3);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "pymembench worker: %s\n", e.what());
-        return 1;
+        std::_Exit(1);
     }
 }
 
