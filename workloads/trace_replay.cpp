@@ -1,36 +1,52 @@
 // trace: replays an allocation trace recorded from a real Python program (`pymembench record`)
 // through the run's allocator, exactly: every malloc, calloc, realloc and free of the recording,
-// in order, with the recorded sizes, as fast as the allocator serves them (the recorded times are
-// not waited for). `--workload trace --param file=TRACE`.
+// both domains (in 3.11 one allocator serves both, so the run's serves both), in order, with the
+// recorded sizes, as fast as the allocator serves them (the recorded times are not waited for),
+// writing the memory as the program did (touch=, trace/memory_touch.h).
+//   `--workload trace --param file=TRACE [--param touch=none|first-line|all]`.
 //
 // A step is one event and an op is kEventsPerOp events, so the per-op latency is that of a batch
-// and steps_per_s is events per second. The workload first reads and checks the whole file (a
-// damaged one fails before anything is timed), then the op loop decodes the mapped file in place
-// (trace_reader.h: no copies, a page fault per thousand events, a constant share of the resident
-// set), keeps each block's address in the reader's slot table and calls the allocator through the
-// Heap, whose peak_live_bytes therefore equals the recording's. free(NULL) events are counted and
-// skipped. teardown() frees what the recording left live, so nothing is leaked. The collector
-// plays no part (no objects are made): a matrix runs this workload under its first collector only.
+// and steps_per_s is events per second. Before anything is timed the workload reads the whole file
+// with every check (a damaged one fails first) and compiles it (trace/replay_program.h) into one
+// word per event: kind, slot, size, the old size of a realloc. The op loop then costs the
+// allocator's call, a table of one address per slot, the touches, and the Heap's accounting, whose
+// peak_live_bytes therefore equals the recording's. free(NULL) events are counted and skipped.
+// teardown() frees what the recording left live, so nothing is leaked. The collector plays no part
+// (no objects are made): a matrix runs this workload under its first collector only.
 //
-// Bookkeeping beyond the allocator's: the reader's slot table, about 12 bytes per slot (the
-// block's address and size in one word, a live bit, the free-slot stack; slots = peak live
-// blocks), reported as
-// counters.replay_bookkeeping_bytes. bench/replay_overhead.py measures the time it all costs per
-// event against a bare loop of the same allocator calls.
+// Bookkeeping beyond the allocator's, in the resident set: the address table (8 bytes a slot;
+// slots = peak live blocks) and two 1 MiB windows of the compiled program, reported as
+// counters.replay_bookkeeping_bytes. bench/replay_overhead.py measures what it all costs per event
+// against a bare loop of the same allocator calls and touches.
 #include <sys/stat.h>
 
+#include <array>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <tuple>
+#include <vector>
 
 #include "workloads/registry.h"
+#include "workloads/trace/memory_touch.h"
+#include "workloads/trace/replay_program.h"
 #include "workloads/trace/trace_reader.h"
 
 namespace pmb {
 namespace {
 
 constexpr std::uint64_t kEventsPerOp = 256;
+// Chosen by the agreement of replays with the real interpreter (docs/methodology.md).
+constexpr const char* kDefaultTouch = "all";
+
+trace::TouchMode touch_mode(const Params& p) {
+    const auto mode = trace::parse_touch_mode(p.text("touch"));
+    if (!mode)
+        throw std::invalid_argument("workload 'trace': unknown touch '" + p.text("touch") + "' (accepted: " +
+                                    trace::kTouchModes + ")");
+    return *mode;
+}
 
 using trace::Event;
 using trace::EventKind;
@@ -60,74 +76,84 @@ void check_trace_file(const std::string& path) {
 
 class TraceReplay final : public Workload {
 public:
-    // Reads and checks the whole trace (the harness asks for ops() before setup()).
-    explicit TraceReplay(const std::string& path) : reader_(path) {
-        Event e;
-        while (reader_.next(e)) {
-        }
-        const auto& f = reader_.footer();
-        events_ = f[trace::kMallocs] + f[trace::kCallocs] + f[trace::kReallocs] + f[trace::kFrees];
-        reader_.rewind();
-        reader_.set_verify_checksums(false);  // checked just now; the op loop does not pause for it
+    // Reads, checks and compiles the whole trace (the harness asks for ops() before setup()).
+    TraceReplay(const std::string& path, trace::TouchMode touch) : touch_(touch) {
+        TraceReader reader(path);
+        program_ = std::make_unique<trace::ReplayProgram>(reader);
+        footer_ = reader.footer();
+        cursor_ = std::make_unique<trace::ReplayProgram::Cursor>(*program_);
+        blocks_.assign(program_->slots(), nullptr);
     }
 
     void setup(Runtime& rt) override { heap_ = &rt.heap(); }
-    std::uint64_t ops() const override { return events_; }
+    std::uint64_t ops() const override { return program_->events(); }
 
     void step(Runtime&, std::uint64_t) override { replay_one(); }
     void run_steps(Runtime&, std::uint64_t begin, std::uint64_t end) override {
         for (std::uint64_t i = begin; i < end; ++i) replay_one();
+        events_read_ = end;
     }
 
     void teardown(Runtime&) override {
-        trace::SlotTable& live = reader_.slots();
-        bookkeeping_ = live.bookkeeping_bytes();
-        for (std::uint32_t slot = 0; slot < live.slots_used(); ++slot)
-            if (live.is_live(slot)) {
-                heap_->release(live.user(slot), live.size_of(slot));
-                ++left_live_;
-            }
+        for (const auto& [slot, size] : program_->live_at_end()) {  // what the recording left live
+            heap_->release(blocks_[slot], size);
+            ++left_live_;
+        }
     }
 
     nlohmann::json counters() const override {
-        const auto& f = reader_.footer();
-        return {{"events", reader_.events_read()},
-                {"recorded_peak_live_bytes", f[trace::kPeakLiveBytes]},
-                {"recorded_peak_live_blocks", f[trace::kPeakLiveBlocks]},
+        return {{"events", events_read_},
+                {"recorded_peak_live_bytes", footer_[trace::kPeakLiveBytes]},
+                {"recorded_peak_live_blocks", footer_[trace::kPeakLiveBlocks]},
                 {"null_frees_skipped", null_frees_},
                 {"blocks_live_at_end_of_trace", left_live_},
-                {"replay_bookkeeping_bytes", bookkeeping_}};
+                {"replay_bookkeeping_bytes", blocks_.capacity() * sizeof(void*) + 2 * (std::uint64_t{1} << 20)}};
     }
 
 private:
     void replay_one() {
-        Event e;
-        if (!reader_.next(e)) throw std::runtime_error("the trace ended before its event count");
-        trace::SlotTable& blocks = reader_.slots();
-        switch (e.kind) {
+        using namespace trace::replay_word;
+        const std::uint64_t w = cursor_->next();
+        const auto slot = static_cast<std::uint32_t>(w >> kSlotShift & kSlotMask);
+        const std::size_t size = (w & kLongSizeBit) != 0 ? cursor_->next() : w >> kSizeShift;
+        void*& block = blocks_[slot];
+        switch (static_cast<EventKind>(w & kKindMask)) {
         case EventKind::malloc:
-            blocks.set_user(e.slot, heap_->allocate(e.size));
+            block = heap_->allocate(size);
+            trace::touch_added(touch_, block, 0, size);
             break;
-        case EventKind::calloc:
-            blocks.set_user(e.slot, heap_->allocate_zeroed(e.nelem, e.elsize));
+        case EventKind::calloc: {
+            const std::uint64_t nelem = cursor_->next(), elsize = cursor_->next();
+            block = heap_->allocate_zeroed(nelem, elsize);
+            trace::touch_added(touch_, block, 0, nelem * elsize);
             break;
-        case EventKind::realloc:
-            blocks.set_user(e.slot, heap_->reallocate(blocks.user(e.slot), e.old_size, e.size));
+        }
+        case EventKind::realloc: {
+            const std::size_t old_size = (w & kNullBit) != 0 ? 0 : cursor_->next();
+            if ((w & kNullBit) != 0) block = nullptr;
+            block = heap_->reallocate(block, old_size, size);
+            trace::touch_added(touch_, block, old_size, size);
             break;
+        }
         case EventKind::free:
-            if (e.slot == trace::kNoSlot) {
+            if ((w & kNullBit) != 0) {
                 ++null_frees_;
                 break;
             }
-            heap_->release(blocks.user(e.slot), e.old_size);
+            trace::touch_before_free(touch_, block, size);
+            heap_->release(block, size);
             break;
         }
     }
 
-    TraceReader reader_;
+    trace::TouchMode touch_;
+    std::unique_ptr<trace::ReplayProgram> program_;
+    std::unique_ptr<trace::ReplayProgram::Cursor> cursor_;
+    std::array<std::uint64_t, trace::kFooterFields> footer_{};
+    std::vector<void*> blocks_;  // by slot: the live block's address
     Heap* heap_ = nullptr;
-    std::uint64_t events_ = 0;
-    std::uint64_t null_frees_ = 0, left_live_ = 0, bookkeeping_ = 0;
+    std::uint64_t events_read_ = 0;
+    std::uint64_t null_frees_ = 0, left_live_ = 0;
 };
 
 }  // namespace
@@ -135,11 +161,20 @@ private:
 WorkloadEntry trace_replay_workload() {
     WorkloadEntry e{"trace",
                     "replay of an allocation trace recorded from a real Python program (pymembench record)",
-                    {text_param("file", "the trace file (pymembench record --out FILE -- script.py)")},
+                    {text_param("file", "the trace file (pymembench record --out FILE -- script.py)"),
+                     text_param("touch",
+                                "how new blocks are written and freed ones read: none, first-line or all "
+                                "(workloads/trace/memory_touch.h)",
+                                kDefaultTouch)},
                     {},
-                    [](const Params& p, std::uint64_t) { return std::make_unique<TraceReplay>(p.text("file")); },
+                    [](const Params& p, std::uint64_t) {
+                        return std::make_unique<TraceReplay>(p.text("file"), touch_mode(p));
+                    },
                     kEventsPerOp};
-    e.check = [](const Params& p) { check_trace_file(p.text("file")); };
+    e.check = [](const Params& p) {
+        touch_mode(p);
+        check_trace_file(p.text("file"));
+    };
     e.uses_collector = false;
     return e;
 }

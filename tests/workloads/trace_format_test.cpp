@@ -51,10 +51,12 @@ Recording record_random(std::uint64_t seed, int steps) {
         const int what = static_cast<int>(rng() % 10);
         Event e{};
         e.time_ns = t;
+        e.domain = rng() % 3 == 0 ? Domain::mem : Domain::object;
+        const Domain d = e.domain;
         if (live.empty() || what < 4) {
             e.kind = EventKind::malloc;
             e.size = rng() % 600;
-            e.slot = w.malloc(t, e.size);
+            e.slot = w.malloc(d, t, e.size);
             e.new_block = true;
             live.emplace_back(e.slot, e.size);
         } else if (what == 4) {
@@ -62,33 +64,33 @@ Recording record_random(std::uint64_t seed, int steps) {
             e.nelem = rng() % 20;
             e.elsize = 8;
             e.size = e.nelem * 8;
-            e.slot = w.calloc(t, e.nelem, 8);
+            e.slot = w.calloc(d, t, e.nelem, 8);
             e.new_block = true;
             live.emplace_back(e.slot, e.size);
         } else if (what == 5) {
             e.kind = EventKind::realloc;
             e.size = rng() % 2000;
             if (rng() % 4 == 0) {
-                e.slot = w.realloc(t, kNoSlot, e.size);
+                e.slot = w.realloc(d, t, kNoSlot, e.size);
                 e.new_block = true;
                 live.emplace_back(e.slot, e.size);
             } else {
                 auto& [slot, size] = live[rng() % live.size()];
                 e.old_size = size;
-                e.slot = w.realloc(t, slot, e.size);
+                e.slot = w.realloc(d, t, slot, e.size);
                 EXPECT_EQ(e.slot, slot);
                 size = e.size;
             }
         } else if (what == 6) {
             e.kind = EventKind::free;
             e.slot = kNoSlot;
-            w.free(t, kNoSlot);
+            w.free(d, t, kNoSlot);
         } else {
             const std::size_t k = rng() % live.size();
             e.kind = EventKind::free;
             e.slot = live[k].first;
             e.old_size = live[k].second;
-            w.free(t, e.slot);
+            w.free(d, t, e.slot);
             live.erase(live.begin() + static_cast<std::ptrdiff_t>(k));
         }
         r.expected.push_back(e);
@@ -105,6 +107,8 @@ void expect_same(const Event& a, const Event& b, std::size_t i) {
     EXPECT_EQ(a.new_block, b.new_block) << "event " << i;
     EXPECT_EQ(a.nelem, b.nelem) << "event " << i;
     EXPECT_EQ(a.time_ns, b.time_ns) << "event " << i;
+    EXPECT_EQ(a.domain, b.domain) << "event " << i;
+    EXPECT_EQ(a.thread, 0u) << "event " << i;
 }
 
 TEST(TraceFormat, WhatIsWrittenReadsBackEventForEvent) {
@@ -125,15 +129,15 @@ TEST(TraceFormat, WhatIsWrittenReadsBackEventForEvent) {
 TEST(TraceFormat, NewBlocksTakeTheMostRecentlyFreedSlot) {
     const std::string path = temp_path("slots.trace");
     TraceWriter w(path, nlohmann::json::object());
-    EXPECT_EQ(w.malloc(0, 16), 0u);
-    EXPECT_EQ(w.malloc(0, 16), 1u);
-    EXPECT_EQ(w.malloc(0, 16), 2u);
-    w.free(0, 0);
-    w.free(0, 2);
-    EXPECT_EQ(w.calloc(0, 2, 8), 2u);             // last freed first
-    EXPECT_EQ(w.realloc(0, kNoSlot, 40), 0u);     // realloc(NULL) is a new block
-    EXPECT_EQ(w.malloc(0, 1), 3u);                // none free: a new slot
-    EXPECT_EQ(w.realloc(0, 1, 100), 1u);          // realloc keeps its slot
+    EXPECT_EQ(w.malloc(Domain::object, 0, 16), 0u);
+    EXPECT_EQ(w.malloc(Domain::object, 0, 16), 1u);
+    EXPECT_EQ(w.malloc(Domain::object, 0, 16), 2u);
+    w.free(Domain::object, 0, 0);
+    w.free(Domain::object, 0, 2);
+    EXPECT_EQ(w.calloc(Domain::object, 0, 2, 8), 2u);             // last freed first
+    EXPECT_EQ(w.realloc(Domain::object, 0, kNoSlot, 40), 0u);     // realloc(NULL) is a new block
+    EXPECT_EQ(w.malloc(Domain::object, 0, 1), 3u);                // none free: a new slot
+    EXPECT_EQ(w.realloc(Domain::object, 0, 1, 100), 1u);          // realloc keeps its slot
     EXPECT_EQ(w.slots().peak_live_blocks(), 4u);
     EXPECT_EQ(w.slots().live_bytes(), 16u + 40 + 1 + 100);
     EXPECT_EQ(w.slots().peak_live_bytes(), 16u + 40 + 1 + 100);
@@ -194,8 +198,9 @@ TEST(TraceFormat, ForeignFilesNameWhatIsWrong) {
     EXPECT_NE(error_of({json.begin(), json.end()}).find("not a trace"), std::string::npos);
     Recording r = record_random(4, 10);
     auto bytes = file_bytes(r.path);
-    bytes[8] = 2;  // version 2
-    EXPECT_NE(error_of(bytes).find("unsupported version 2"), std::string::npos);
+    bytes[8] = 3;  // a version from the future
+    EXPECT_NE(error_of(bytes).find("unsupported version 3"), std::string::npos);
+    EXPECT_NE(error_of(bytes).find("version 1 to 2"), std::string::npos);
     EXPECT_NE(error_of(bytes).find("pymembench record"), std::string::npos);  // says what is accepted
     std::filesystem::remove(r.path);
     EXPECT_THROW(TraceReader("/nonexistent/trace"), TraceError);
@@ -203,12 +208,13 @@ TEST(TraceFormat, ForeignFilesNameWhatIsWrong) {
 
 // A file with one events chunk of the given payload (correct CRC and count) and a footer.
 std::vector<std::uint8_t> handmade(const std::vector<std::uint8_t>& payload, std::uint32_t count,
-                                   const std::array<std::uint64_t, kFooterFields>& footer) {
+                                   const std::array<std::uint64_t, kFooterFields>& footer,
+                                   std::uint32_t version = kVersion) {
     std::vector<std::uint8_t> out(kMagic, kMagic + 8);
     auto u32 = [&](std::uint32_t v) {
         for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
     };
-    u32(kVersion);
+    u32(version);
     u32(2);
     out.push_back('{');
     out.push_back('}');
@@ -277,6 +283,51 @@ TEST(TraceFormat, RewindReplaysTheSameEventsWithoutChecksums) {
     EXPECT_EQ(i, n);
     EXPECT_EQ(reader.slots().live_blocks(), reader.footer()[kLiveBlocksAtEnd]);
     std::filesystem::remove(r.path);
+}
+
+// Version 1 files (object domain only, head = dt << 2 | kind) still read, as object-domain events.
+TEST(TraceFormat, VersionOneFilesReadAsObjectDomainEvents) {
+    std::array<std::uint64_t, kFooterFields> footer{};
+    footer[kMallocs] = footer[kFrees] = 1;
+    footer[kPeakLiveBytes] = 16;
+    footer[kPeakLiveBlocks] = 1;
+    // malloc(16) 5 ns in (head 5 << 2 | 0 = 20), free of slot 0 7 ns later (head 7 << 2 | 3 = 31).
+    const auto bytes = handmade({20, 16, 31, 1}, 2, footer, 1);
+    TraceReader reader(bytes.data(), bytes.size(), "v1");
+    EXPECT_EQ(reader.version(), 1u);
+    Event e;
+    ASSERT_TRUE(reader.next(e));
+    EXPECT_EQ(e.kind, EventKind::malloc);
+    EXPECT_EQ(e.domain, Domain::object);
+    EXPECT_EQ(e.time_ns, 5u);
+    ASSERT_TRUE(reader.next(e));
+    EXPECT_EQ(e.kind, EventKind::free);
+    EXPECT_EQ(e.time_ns, 12u);
+    EXPECT_FALSE(reader.next(e));
+    // The same bytes as version 2 mean other times and domains: 20 = dt 1, mem domain, malloc.
+    const auto v2 = handmade({20, 16, 31, 1}, 2, footer, 2);
+    TraceReader reader2(v2.data(), v2.size(), "v2");
+    ASSERT_TRUE(reader2.next(e));
+    EXPECT_EQ(e.domain, Domain::mem);
+    EXPECT_EQ(e.time_ns, 1u);
+}
+
+// The head's thread bit names the thread of this event and those after it.
+TEST(TraceFormat, ThreadIdsFollowTheHeadWhenItsBitIsSet) {
+    std::array<std::uint64_t, kFooterFields> footer{};
+    footer[kMallocs] = 3;
+    footer[kPeakLiveBytes] = footer[kLiveBytesAtEnd] = 48;
+    footer[kPeakLiveBlocks] = footer[kLiveBlocksAtEnd] = 3;
+    // malloc(16) by thread 0; malloc(16) with thread id 5 (head 8); malloc(16), still thread 5.
+    const auto bytes = handmade({0, 16, 8, 5, 16, 0, 16}, 3, footer);
+    TraceReader reader(bytes.data(), bytes.size(), "threads");
+    Event e;
+    std::vector<std::uint32_t> threads;
+    while (reader.next(e)) threads.push_back(e.thread);
+    EXPECT_EQ(threads, (std::vector<std::uint32_t>{0, 5, 5}));
+    // A thread id beyond 32 bits is refused.
+    EXPECT_NE(error_of(handmade({8, 0x80, 0x80, 0x80, 0x80, 0x10, 16}, 1, footer)).find("names thread"),
+              std::string::npos);
 }
 
 }  // namespace

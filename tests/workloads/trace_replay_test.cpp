@@ -6,10 +6,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "harness/build_info.h"
 #include "results/results_file.h"
 #include "tests/support/pymembench_cli.h"
+#include "workloads/trace/trace_writer.h"
 
 namespace pmb {
 namespace {
@@ -45,6 +48,15 @@ TEST_P(RealProgram, RecordsAndReplaysWithTheRecordedPeakThroughEveryBackend) {
     EXPECT_EQ(info["unknown_blocks"], 0);
     EXPECT_EQ(info["meta"]["command"][0], program);
     EXPECT_EQ(info["meta"]["python_version"].get<std::string>().substr(0, 4), "3.11");
+    // Both domains pymalloc serves are recorded; the mem domain carries list item arrays, set
+    // tables and buffers, and their reallocs.
+    EXPECT_EQ(info["version"], 2);
+    const nlohmann::json& obj = info["domains"]["object"];
+    const nlohmann::json& mem = info["domains"]["mem"];
+    EXPECT_EQ(obj["events"].get<std::uint64_t>() + mem["events"].get<std::uint64_t>(), info["events"]);
+    EXPECT_GT(mem["events"].get<std::uint64_t>(), info["events"].get<std::uint64_t>() / 20);
+    EXPECT_GT(mem["reallocs"].get<std::uint64_t>(), 1000u);
+    EXPECT_GT(mem["bytes_requested"].get<std::uint64_t>(), 0u);
 
     const std::string out = temp_path(std::string(GetParam()) + "_replay.json");
     // tcmalloc, mimalloc and jemalloc are preloaded into their workers, impossible under ASan.
@@ -149,6 +161,44 @@ TEST(TraceReplay, DamagedTruncatedOrForeignFilesAreRefusedBeforeAnythingRuns) {
     for (const auto& f : {script, trace, truncated, damaged, foreign}) std::filesystem::remove(f);
 }
 
+// touch= decides what the replay writes: a 64 MiB block the program wrote becomes resident under
+// touch=all, stays nearly untouched under first-line and none (glibc maps it fresh), and the
+// accounting is the same in every mode.
+TEST(TraceReplay, TouchModesWriteTheMemoryTheyName) {
+    const std::string trace = temp_path("big_block.trace");
+    {
+        trace::TraceWriter w(trace, nlohmann::json::object());
+        const std::uint32_t small = w.malloc(trace::Domain::object, 1, 100);
+        const std::uint32_t big = w.malloc(trace::Domain::mem, 2, 64u << 20);
+        w.realloc(trace::Domain::mem, 3, small, 200);
+        w.free(trace::Domain::mem, 4, big);
+        w.free(trace::Domain::object, 5, small);
+        w.finish({});
+    }
+    const std::string out = temp_path("touch.json");
+    std::map<std::string, std::uint64_t> rss;
+    for (const char* touch : {"none", "first-line", "all"}) {
+        ProcessOutcome run = pymembench({"run", "--workload", "trace", "--param", "file=" + trace, "--param",
+                                         std::string("touch=") + touch, "--allocator", "system", "--reps", "1",
+                                         "--warmup", "0", "--out", out});
+        ASSERT_EQ(run.exit_code, 0) << run.err;
+        const nlohmann::json r = read_results(out)["runs"][0];
+        ASSERT_EQ(r["status"], "ok") << r["error"];
+        EXPECT_EQ(r["params"]["touch"], touch);
+        EXPECT_EQ(r["peak_live_bytes"], (64u << 20) + 200);
+        EXPECT_EQ(r["steps"], 5);
+        rss[touch] = r["peak_rss_bytes"].get<std::uint64_t>();
+    }
+    EXPECT_GT(rss["all"], rss["none"] + (48u << 20));
+    EXPECT_GT(rss["all"], rss["first-line"] + (48u << 20));
+    expect_one_line_exit_2(pymembench({"run", "-w", "trace", "-p", "file=" + trace, "-p", "touch=some", "-a", "pool",
+                                       "--out", out}),
+                           "unknown touch 'some' (accepted: none, first-line, all)");
+    std::filesystem::remove(trace);
+    std::filesystem::remove(out);
+    std::filesystem::remove(out.substr(0, out.size() - 5) + ".csv");
+}
+
 TEST(TraceFormat, TracesWrittenFromTheSpecificationAloneAreReadAsSpecified) {
     // tests/fuzz/make_seeds.py writes traces from the format's documentation, independently of
     // pymembench's writer, with the totals each footer carries; trace-info must agree on all.
@@ -157,6 +207,7 @@ TEST(TraceFormat, TracesWrittenFromTheSpecificationAloneAreReadAsSpecified) {
                                    {}, {120, 0});
     ASSERT_EQ(p.exit_code, 0) << p.err;
     std::size_t checked = 0;
+    std::set<int> versions;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() != ".trace") continue;
         SCOPED_TRACE(entry.path().string());
@@ -167,9 +218,11 @@ TEST(TraceFormat, TracesWrittenFromTheSpecificationAloneAreReadAsSpecified) {
         for (const auto& [key, value] : expected.items()) EXPECT_EQ(info[key], value) << key;
         EXPECT_EQ(info["events"], expected["mallocs"].get<std::uint64_t>() + expected["callocs"].get<std::uint64_t>() +
                                       expected["reallocs"].get<std::uint64_t>() + expected["frees"].get<std::uint64_t>());
+        versions.insert(info["version"].get<int>());
         ++checked;
     }
-    EXPECT_EQ(checked, 5u);
+    EXPECT_EQ(checked, 6u);
+    EXPECT_EQ(versions, (std::set<int>{1, 2}));
     std::filesystem::remove_all(dir);
 }
 

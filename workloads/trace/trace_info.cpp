@@ -1,5 +1,6 @@
 #include "workloads/trace/trace_info.h"
 
+#include <array>
 #include <bit>
 #include <cstdio>
 #include <map>
@@ -95,9 +96,17 @@ nlohmann::json trace_info(TraceReader& reader) {
     std::map<std::size_t, std::uint64_t> sizes, lifetimes_ns, lifetimes_allocs;
     std::vector<std::uint64_t> born_ns, born_alloc;  // by slot
     std::uint64_t new_blocks = 0, null_frees = 0;
+    // Per domain: events of each kind and the bytes requested (malloc, calloc, realloc's new size).
+    std::array<std::array<std::uint64_t, 4>, kDomains> domain_events{};
+    std::array<std::uint64_t, kDomains> domain_bytes{};
     Event e;
     while (reader.next(e)) {
-        if (e.kind != EventKind::free) ++sizes[size_bucket(e.size)];
+        const auto d = static_cast<std::size_t>(e.domain);
+        ++domain_events[d][static_cast<std::size_t>(e.kind)];
+        if (e.kind != EventKind::free) {
+            ++sizes[size_bucket(e.size)];
+            domain_bytes[d] += e.size;
+        }
         if (e.new_block) {
             if (e.slot >= born_ns.size()) {
                 born_ns.resize(e.slot + 1);
@@ -116,8 +125,16 @@ nlohmann::json trace_info(TraceReader& reader) {
     }
     const auto& f = reader.footer();
     const std::uint64_t events = f[kMallocs] + f[kCallocs] + f[kReallocs] + f[kFrees];
+    nlohmann::json domains = nlohmann::json::object();
+    for (std::size_t d = 0; d < kDomains; ++d) {
+        const auto& n = domain_events[d];
+        domains[kDomainNames[d]] = {{"events", n[0] + n[1] + n[2] + n[3]}, {"mallocs", n[0]}, {"callocs", n[1]},
+                                    {"reallocs", n[2]}, {"frees", n[3]}, {"bytes_requested", domain_bytes[d]}};
+    }
     return {
         {"file_bytes", reader.file_bytes()},
+        {"version", reader.version()},
+        {"domains", domains},
         {"meta", reader.meta()},
         {"events", events},
         {"mallocs", f[kMallocs]},
@@ -166,6 +183,21 @@ std::string trace_info_text(const nlohmann::json& info) {
                   count(info["frees"].get<double>()).c_str(), duration(info["duration_ns"].get<double>()).c_str(),
                   bytes(info["file_bytes"].get<double>()).c_str(), info["bytes_per_event"].get<double>());
     out += line;
+    const double all_bytes = info["domains"]["object"]["bytes_requested"].get<double>() +
+                             info["domains"]["mem"]["bytes_requested"].get<double>();
+    for (const char* d : kDomainNames) {
+        const nlohmann::json& n = info["domains"][d];
+        const double share = events > 0 ? 100.0 * n["events"].get<double>() / events : 0.0;
+        const double bytes_share = all_bytes > 0 ? 100.0 * n["bytes_requested"].get<double>() / all_bytes : 0.0;
+        std::snprintf(line, sizeof line,
+                      "%-12s %s events (%.1f%%): %s malloc, %s calloc, %s realloc, %s free; %s requested (%.1f%%)\n",
+                      (std::string(d) + " dom.").c_str(), count(n["events"].get<double>()).c_str(), share,
+                      count(n["mallocs"].get<double>()).c_str(), count(n["callocs"].get<double>()).c_str(),
+                      count(n["reallocs"].get<double>()).c_str(), count(n["frees"].get<double>()).c_str(),
+                      bytes(n["bytes_requested"].get<double>()).c_str(), bytes_share);
+        out += line;
+    }
+    if (info["version"].get<int>() == 1) out += "             (a version 1 trace: the object domain only)\n";
     std::snprintf(line, sizeof line, "start-up     the first %s events are the interpreter's start-up\n",
                   count(info["program_start_event"].get<double>()).c_str());
     out += line;

@@ -1,5 +1,5 @@
-// What a trace holds, for `pymembench trace-info`: event counts by kind, the request-size
-// histogram, the block-lifetime histogram and the peaks, from one full (checked) read.
+// What a trace holds, for `pymembench trace-info`: event counts by kind, their split by domain
+// (object, mem: events of each kind and bytes requested), the request-size histogram, the block-lifetime histogram and the peaks, from one full (checked) read.
 //
 // Size buckets: 0 bytes, then pymalloc's 16-byte classes up to 512 (1-16, 17-32, .., 497-512),
 // then powers of two (513-1024, .., up to 2^47). Lifetimes are measured two ways: in nanoseconds

@@ -63,7 +63,8 @@ TraceReader::~TraceReader() {
 
 void TraceReader::fail(const std::string& what) const {
     throw TraceError("trace " + name_ + ": " + what + " (expected a pymembench trace, version " +
-                     std::to_string(kVersion) + ", as `pymembench record` writes)");
+                     std::to_string(kOldestVersion) + " to " + std::to_string(kVersion) +
+                     ", as `pymembench record` writes)");
 }
 
 void TraceReader::fail_event(const std::string& what) const {
@@ -80,7 +81,8 @@ void TraceReader::read_header() {
     if (file_bytes_ < kHeader) fail("too short for a header (" + std::to_string(file_bytes_) + " bytes)");
     if (std::memcmp(data_, kMagic, sizeof kMagic) != 0) fail("not a trace (its first bytes are not PMBTRACE)");
     const std::uint32_t version = get_u32(data_ + 8);
-    if (version != kVersion) fail("unsupported version " + std::to_string(version));
+    if (version < kOldestVersion || version > kVersion) fail("unsupported version " + std::to_string(version));
+    version_ = version;
     const std::uint32_t meta_bytes = get_u32(data_ + 12);
     if (meta_bytes > kMaxMetaBytes || meta_bytes > file_bytes_ - kHeader)
         fail("metadata of " + std::to_string(meta_bytes) + " bytes runs past the end of the file");
@@ -98,6 +100,8 @@ void TraceReader::rewind() {
     chunk_events_left_ = 0;
     done_ = false;
     time_ns_ = 0;
+    domain_ = Domain::object;
+    thread_ = 0;
     events_read_ = 0;
     counts_ = {};
     slots_ = SlotTable();

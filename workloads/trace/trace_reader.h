@@ -1,5 +1,5 @@
-// TraceReader: reads and checks a trace (trace_format.h), one event at a time, in constant memory
-// beyond the slot table.
+// TraceReader: reads and checks a trace (trace_format.h, version 1 or 2), one event at a time, in
+// constant memory beyond the slot table. Version 1 events are all of the object domain.
 //
 // A file is mapped read-only and decoded in place: no copy, no read call in the event loop, a
 // page fault per 4 KiB of trace (about a thousand events) instead of a pause per chunk. Pages
@@ -51,6 +51,7 @@ public:
     TraceReader& operator=(const TraceReader&) = delete;
 
     const nlohmann::json& meta() const { return meta_; }
+    std::uint32_t version() const { return version_; }
 
     // The next event into `e`; false once the footer has been read and checked.
     bool next(Event& e) {
@@ -117,8 +118,20 @@ private:
         if (chunk_events_left_ == 0) fail_event("is beyond the chunk's event count");
         --chunk_events_left_;
         const std::uint64_t h = varint();
-        time_ns_ += h >> 2;
+        if (version_ == 1) {
+            time_ns_ += h >> 2;
+        } else {
+            time_ns_ += h >> 4;
+            domain_ = static_cast<Domain>(h >> 2 & 1);
+            if ((h & 8) != 0) {
+                const std::uint64_t thread = varint();
+                if (thread > UINT32_MAX) fail_event("names thread " + std::to_string(thread) + " (at most 2^32 - 1)");
+                thread_ = static_cast<std::uint32_t>(thread);
+            }
+        }
         e.time_ns = time_ns_;
+        e.domain = domain_;
+        e.thread = thread_;
         e.kind = static_cast<EventKind>(h & 3);
         e.nelem = e.elsize = e.old_size = 0;
         e.new_block = false;
@@ -178,6 +191,9 @@ private:
     std::uint32_t chunk_events_left_ = 0;
     bool done_ = false;
     std::uint64_t time_ns_ = 0;
+    std::uint32_t version_ = kVersion;
+    Domain domain_ = Domain::object;  // version 1 has only the object domain
+    std::uint32_t thread_ = 0;
     std::uint64_t events_read_ = 0;
     std::array<std::uint64_t, 4> counts_{};
     std::array<std::uint64_t, kFooterFields> footer_{};

@@ -12,70 +12,92 @@
 #include "harness/metadata.h"
 #include "harness/op_clock.h"
 #include "workloads/interpreter/embedded_python.h"
+#include "workloads/trace/address_slots.h"
 #include "workloads/trace/trace_writer.h"
 
 namespace pmb::trace {
 namespace {
 
-// The recorder's state, reached from the allocator hooks through their context pointer.
+// The recorder's state, shared by both domains' hooks.
 struct Recorder {
-    PyMemAllocatorEx original{};
     TraceWriter* writer = nullptr;
     const OpClock* clock = nullptr;
     std::uint64_t start_ticks = 0;
     bool recording = false;
     std::uint64_t unknown_blocks = 0;
-    absl::flat_hash_map<const void*, std::uint32_t> slots;  // live block -> its slot
+    // Live block -> its slot. One map for both domains: one allocator (pymalloc) serves both, so a
+    // pointer names one block whichever domain made it. Addresses that are not 16-byte aligned
+    // (none, from pymalloc or glibc) go to the hash map.
+    AddressSlots slots;
+    absl::flat_hash_map<const void*, std::uint32_t> unaligned;
 
     std::uint64_t now_ns() const { return clock->to_ns(clock->ticks() - start_ticks); }
+    void remember(const void* p, std::uint32_t slot) {
+        if (!slots.set(p, slot)) unaligned[p] = slot;
+    }
+    // The block's slot, forgotten now; kNoSlot for a block made before recording began.
+    std::uint32_t forget(const void* p) {
+        const std::uint32_t slot = slots.take(p);
+        if (slot != AddressSlots::kNone || unaligned.empty()) return slot == AddressSlots::kNone ? kNoSlot : slot;
+        auto it = unaligned.find(p);
+        if (it == unaligned.end()) return kNoSlot;
+        const std::uint32_t s = it->second;
+        unaligned.erase(it);
+        return s;
+    }
+};
+
+// One domain's hooks: the allocator they wrap and the domain their events are tagged with.
+struct DomainHook {
+    Recorder* recorder;
+    Domain domain;
+    PyMemAllocatorEx original;
 };
 
 void* hook_malloc(void* ctx, std::size_t size) {
-    auto* r = static_cast<Recorder*>(ctx);
-    void* p = r->original.malloc(r->original.ctx, size);
-    if (p != nullptr && r->recording) r->slots[p] = r->writer->malloc(r->now_ns(), size);
+    auto* h = static_cast<DomainHook*>(ctx);
+    Recorder* r = h->recorder;
+    void* p = h->original.malloc(h->original.ctx, size);
+    if (p != nullptr && r->recording) r->remember(p, r->writer->malloc(h->domain, r->now_ns(), size));
     return p;
 }
 
 void* hook_calloc(void* ctx, std::size_t nelem, std::size_t elsize) {
-    auto* r = static_cast<Recorder*>(ctx);
-    void* p = r->original.calloc(r->original.ctx, nelem, elsize);
-    if (p != nullptr && r->recording) r->slots[p] = r->writer->calloc(r->now_ns(), nelem, elsize);
+    auto* h = static_cast<DomainHook*>(ctx);
+    Recorder* r = h->recorder;
+    void* p = h->original.calloc(h->original.ctx, nelem, elsize);
+    if (p != nullptr && r->recording) r->remember(p, r->writer->calloc(h->domain, r->now_ns(), nelem, elsize));
     return p;
 }
 
 void* hook_realloc(void* ctx, void* ptr, std::size_t size) {
-    auto* r = static_cast<Recorder*>(ctx);
-    void* p = r->original.realloc(r->original.ctx, ptr, size);
+    auto* h = static_cast<DomainHook*>(ctx);
+    Recorder* r = h->recorder;
+    void* p = h->original.realloc(h->original.ctx, ptr, size);
     if (!r->recording || (p == nullptr && size != 0)) return p;  // a failed realloc changes nothing
     std::uint32_t slot = kNoSlot;
     if (ptr != nullptr) {
-        auto it = r->slots.find(ptr);
-        if (it != r->slots.end()) {
-            slot = it->second;
-            r->slots.erase(it);
-        } else {
-            ++r->unknown_blocks;  // made before recording began: written as a new block
-        }
+        slot = r->forget(ptr);
+        if (slot == kNoSlot) ++r->unknown_blocks;  // made before recording began: written as a new block
     }
-    slot = r->writer->realloc(r->now_ns(), slot, size);
-    if (p != nullptr) r->slots[p] = slot;
+    slot = r->writer->realloc(h->domain, r->now_ns(), slot, size);
+    if (p != nullptr) r->remember(p, slot);
     return p;
 }
 
 void hook_free(void* ctx, void* ptr) {
-    auto* r = static_cast<Recorder*>(ctx);
+    auto* h = static_cast<DomainHook*>(ctx);
+    Recorder* r = h->recorder;
     if (r->recording) {
         if (ptr == nullptr) {
-            r->writer->free(r->now_ns(), kNoSlot);
-        } else if (auto it = r->slots.find(ptr); it != r->slots.end()) {
-            r->writer->free(r->now_ns(), it->second);
-            r->slots.erase(it);
+            r->writer->free(h->domain, r->now_ns(), kNoSlot);
+        } else if (const std::uint32_t slot = r->forget(ptr); slot != kNoSlot) {
+            r->writer->free(h->domain, r->now_ns(), slot);
         } else {
             ++r->unknown_blocks;
         }
     }
-    r->original.free(r->original.ctx, ptr);
+    h->original.free(h->original.ctx, ptr);
 }
 
 }  // namespace
@@ -89,19 +111,22 @@ RecordResult record_python_program(const RecordOptions& options) {
                            {"command", program},
                            {"recorder", options.command_line},
                            {"start_time", utc_timestamp()},
-                           {"domain", "object"},
+                           {"domains", {"object", "mem"}},
                            {"clock", clock.name()},
                            {"python_executable", kPythonExecutable}};
     TraceWriter writer(options.out, meta);
 
-    static Recorder recorder;  // the hooks outlive this call: the interpreter frees through them
+    // The hooks outlive this call: the interpreter frees through them.
+    static Recorder recorder;
+    static DomainHook object_hook{&recorder, Domain::object, {}}, mem_hook{&recorder, Domain::mem, {}};
     recorder.writer = &writer;
     recorder.clock = &clock;
-    recorder.slots.reserve(1 << 16);
     python::start_interpreter(program, [&] {
-        PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &recorder.original);
-        PyMemAllocatorEx hooks{&recorder, hook_malloc, hook_calloc, hook_realloc, hook_free};
-        PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &hooks);
+        for (auto [domain, hook] : {std::pair{PYMEM_DOMAIN_OBJ, &object_hook}, {PYMEM_DOMAIN_MEM, &mem_hook}}) {
+            PyMem_GetAllocator(domain, &hook->original);
+            PyMemAllocatorEx hooks{hook, hook_malloc, hook_calloc, hook_realloc, hook_free};
+            PyMem_SetAllocator(domain, &hooks);
+        }
         recorder.start_ticks = clock.ticks();
         recorder.recording = true;
     });
@@ -120,7 +145,6 @@ RecordResult record_python_program(const RecordOptions& options) {
     result.peak_live_bytes = writer.slots().peak_live_bytes();
     writer.finish(ending);
     recorder.writer = nullptr;
-    recorder.slots = {};
     Py_FinalizeEx();
     return result;
 }

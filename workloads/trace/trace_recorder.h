@@ -3,16 +3,21 @@
 // The program runs in this process, in the system's CPython 3.11 (libpython3.11, embedded, with
 // the standard library of the interpreter this build was configured with), as `python3.11
 // script.py ..` would run it: sys.argv is the program's command, sys.path[0] its directory, and
-// `-m module ..` runs a module as `python -m` does. Before the interpreter starts, the object
-// domain's allocator (PyObject_Malloc and friends, CPython's pymalloc) is wrapped with
-// PyMem_SetAllocator: each call goes to the original and then, when it succeeded, becomes an
-// event in the trace (trace_format.h) with the time since recording began (the TSC, as the op
-// clock reads it). Blocks are known by pointer -> slot in a hash map held in the C library's
-// malloc, outside the domain recorded.
+// `-m module ..` runs a module as `python -m` does. Before the interpreter starts, the allocators
+// of the object domain (PyObject_Malloc and friends) and the mem domain (PyMem_Malloc and
+// friends), both CPython's pymalloc in 3.11, are wrapped with PyMem_SetAllocator: each call goes
+// to the original and then, when it succeeded, becomes an event in the trace (trace_format.h),
+// tagged with its domain, with the time since recording began (the TSC, as the op clock reads
+// it). Blocks are known by address -> slot in a map indexed by the address (address_slots.h),
+// held outside the domains recorded.
+//
+// The raw domain (PyMem_RawMalloc: the C library's malloc in 3.11, callable without the GIL, and
+// where pymalloc itself sends requests above 512 bytes) is not recorded: hooking it would record
+// those large blocks twice and need a lock the program does not take.
 //
 // What is recorded: the interpreter's start-up (its first events, counted in the footer), then the
 // program, until it returns, raises or calls sys.exit; not the interpreter's finalization. The
-// object domain is only ever called with the GIL held, so the hooks need no lock.
+// object and mem domains are only ever called with the GIL held, so the hooks need no lock.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// TraceWriter: writes the trace format of trace_format.h, one event at a time.
+// TraceWriter: writes the trace format of trace_format.h (version 2), one event at a time.
 //
 // The caller names existing blocks by the slot the writer returned when they were created (the
 // recorder keeps pointer -> slot), and passes event times in nanoseconds since the start of
@@ -34,22 +34,22 @@ public:
     TraceWriter& operator=(const TraceWriter&) = delete;
 
     // The events, inline: the recorder calls them on every allocation of the program.
-    std::uint32_t malloc(std::uint64_t time_ns, std::uint64_t size) {
-        head(EventKind::malloc, time_ns);
+    std::uint32_t malloc(Domain domain, std::uint64_t time_ns, std::uint64_t size) {
+        head(EventKind::malloc, domain, time_ns);
         put(size);
         end_event();
         return slots_.open(size);
     }
-    std::uint32_t calloc(std::uint64_t time_ns, std::uint64_t nelem, std::uint64_t elsize) {
-        head(EventKind::calloc, time_ns);
+    std::uint32_t calloc(Domain domain, std::uint64_t time_ns, std::uint64_t nelem, std::uint64_t elsize) {
+        head(EventKind::calloc, domain, time_ns);
         put(nelem);
         put(elsize);
         end_event();
         return slots_.open(nelem * elsize);
     }
     // `slot` is the block's, or kNoSlot for realloc(NULL, n); returns the block's slot afterwards.
-    std::uint32_t realloc(std::uint64_t time_ns, std::uint32_t slot, std::uint64_t new_size) {
-        head(EventKind::realloc, time_ns);
+    std::uint32_t realloc(Domain domain, std::uint64_t time_ns, std::uint32_t slot, std::uint64_t new_size) {
+        head(EventKind::realloc, domain, time_ns);
         put(slot == kNoSlot ? 0 : std::uint64_t{slot} + 1);
         put(new_size);
         end_event();
@@ -57,8 +57,8 @@ public:
         slots_.resize(slot, new_size);
         return slot;
     }
-    void free(std::uint64_t time_ns, std::uint32_t slot) {  // kNoSlot: free(NULL)
-        head(EventKind::free, time_ns);
+    void free(Domain domain, std::uint64_t time_ns, std::uint32_t slot) {  // kNoSlot: free(NULL)
+        head(EventKind::free, domain, time_ns);
         put(slot == kNoSlot ? 0 : std::uint64_t{slot} + 1);
         end_event();
         if (slot != kNoSlot) slots_.close(slot);
@@ -79,10 +79,10 @@ public:
     const SlotTable& slots() const { return slots_; }
 
 private:
-    void head(EventKind kind, std::uint64_t time_ns) {
+    void head(EventKind kind, Domain domain, std::uint64_t time_ns) {
         const std::uint64_t dt = time_ns >= last_time_ns_ ? time_ns - last_time_ns_ : 0;
         last_time_ns_ += dt;
-        put(dt << 2 | static_cast<std::uint64_t>(kind));
+        put(dt << 4 | static_cast<std::uint64_t>(domain) << 2 | static_cast<std::uint64_t>(kind));
         ++counts_[static_cast<std::size_t>(kind)];
     }
     void put(std::uint64_t v) {  // unsigned LEB128; the buffer has room for a whole event

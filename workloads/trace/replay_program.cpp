@@ -1,0 +1,158 @@
+#include "workloads/trace/replay_program.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22  // Linux 5.14; older kernels refuse it and the pages fault in instead
+#endif
+
+namespace pmb::trace {
+namespace {
+
+constexpr std::size_t kWindowWords = (1u << 20) / sizeof(std::uint64_t);  // 1 MiB
+
+[[noreturn]] void fail_system(const char* what) {
+    throw std::runtime_error(std::string("cannot hold the compiled trace in memory (") + what +
+                             "): " + std::strerror(errno));
+}
+
+// Buffers words and writes them to the memory file a megabyte at a time.
+class WordWriter {
+public:
+    explicit WordWriter(int fd) : fd_(fd) { buffer_.reserve(kWindowWords); }
+    void put(std::uint64_t w) {
+        buffer_.push_back(w);
+        if (buffer_.size() == kWindowWords) flush();
+    }
+    void flush() {
+        const auto* p = reinterpret_cast<const char*>(buffer_.data());
+        std::size_t left = buffer_.size() * sizeof(std::uint64_t);
+        while (left > 0) {
+            const ssize_t n = write(fd_, p, left);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) fail_system("write");
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+        written_ += buffer_.size();
+        buffer_.clear();
+    }
+    std::uint64_t written() const { return written_ + buffer_.size(); }
+
+private:
+    int fd_;
+    std::vector<std::uint64_t> buffer_;
+    std::uint64_t written_ = 0;
+};
+
+}  // namespace
+
+ReplayProgram::ReplayProgram(TraceReader& reader) {
+    using namespace replay_word;
+    fd_ = memfd_create("pymembench-replay", MFD_CLOEXEC);
+    if (fd_ < 0) fail_system("memfd_create");
+    WordWriter out(fd_);
+    Event e;
+    while (reader.next(e)) {
+        std::uint64_t w = static_cast<std::uint64_t>(e.kind) | (e.domain == Domain::mem ? kDomainBit : 0);
+        std::uint64_t size = e.size;
+        if (e.slot != kNoSlot) {
+            if (e.slot > kSlotMask)
+                throw TraceError("the trace has more than 2^30 live blocks, more than a replay can name");
+            w |= std::uint64_t{e.slot} << kSlotShift;
+        }
+        switch (e.kind) {
+        case EventKind::malloc:
+        case EventKind::calloc:
+            break;
+        case EventKind::realloc:
+            if (e.new_block) w |= kNullBit;
+            break;
+        case EventKind::free:
+            if (e.slot == kNoSlot) w |= kNullBit;
+            size = e.old_size;
+            break;
+        }
+        if (size > kMaxShortSize) w |= kLongSizeBit;
+        else w |= size << kSizeShift;
+        out.put(w);
+        if (size > kMaxShortSize) out.put(size);
+        if (e.kind == EventKind::calloc) {
+            out.put(e.nelem);
+            out.put(e.elsize);
+        } else if (e.kind == EventKind::realloc && !e.new_block) {
+            out.put(e.old_size);
+        }
+        ++events_;
+    }
+    words_ = out.written();
+    const SlotTable& live = reader.slots();
+    slots_ = live.slots_used();
+    for (std::uint32_t slot = 0; slot < slots_; ++slot)
+        if (live.is_live(slot)) {
+            out.put(slot);
+            out.put(live.size_of(slot));
+            ++live_at_end_;
+        }
+    out.flush();
+}
+
+ReplayProgram::~ReplayProgram() {
+    if (fd_ >= 0) close(fd_);
+}
+
+void ReplayProgram::read_words(std::uint64_t first, std::uint64_t count, std::uint64_t* out) const {
+    std::size_t done = 0;
+    const std::size_t bytes = count * sizeof(std::uint64_t);
+    const auto offset = static_cast<off_t>(first * sizeof(std::uint64_t));
+    while (done < bytes) {
+        const ssize_t n = pread(fd_, reinterpret_cast<char*>(out) + done, bytes - done, offset + static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) fail_system("read");
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+void ReplayProgram::read_all(std::uint64_t* out) const { read_words(0, words_, out); }
+
+std::vector<std::pair<std::uint32_t, std::uint64_t>> ReplayProgram::live_at_end() const {
+    std::vector<std::uint64_t> w(2 * live_at_end_);
+    read_words(words_, w.size(), w.data());
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> out(live_at_end_);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = {static_cast<std::uint32_t>(w[2 * i]), w[2 * i + 1]};
+    return out;
+}
+
+ReplayProgram::Cursor::Cursor(const ReplayProgram& program) {
+    mapped_bytes_ = program.words_ * sizeof(std::uint64_t);
+    if (mapped_bytes_ == 0) return;
+    void* m = mmap(nullptr, mapped_bytes_, PROT_READ, MAP_SHARED, program.fd_, 0);
+    if (m == MAP_FAILED) fail_system("mmap");
+    base_ = pos_ = window_end_ = released_to_ = static_cast<const std::uint64_t*>(m);
+    end_ = base_ + program.words_;
+}
+
+ReplayProgram::Cursor::~Cursor() {
+    if (base_ != nullptr) munmap(const_cast<std::uint64_t*>(base_), mapped_bytes_);
+}
+
+void ReplayProgram::Cursor::advance() {
+    // Drop the window before the one just finished, then map the next one's pages in one call.
+    if (pos_ - released_to_ > static_cast<std::ptrdiff_t>(2 * kWindowWords)) {
+        const std::uint64_t* upto = pos_ - kWindowWords;
+        madvise(const_cast<std::uint64_t*>(released_to_), static_cast<std::size_t>(upto - released_to_) * 8,
+                MADV_DONTNEED);
+        released_to_ = upto;
+    }
+    window_end_ = std::min(end_, pos_ + kWindowWords);
+    madvise(const_cast<std::uint64_t*>(pos_), static_cast<std::size_t>(window_end_ - pos_) * 8, MADV_POPULATE_READ);
+}
+
+}  // namespace pmb::trace
