@@ -63,6 +63,68 @@ public:
         live_bytes_ -= size;
     }
 
+    // The same requests from one inner loop (a trace replay's op), with the ledger kept in the
+    // Batch (registers, in practice) and written back by commit(): the same counts and peak as the
+    // calls above, without loads and stores of the Heap around every allocator call. The Heap
+    // must not be used directly between a Batch's construction and its commit().
+    class Batch {
+    public:
+        explicit Batch(Heap& heap)
+            : heap_(heap), ops_(heap.ops_), live_bytes_(heap.live_bytes_), peak_(heap.peak_live_bytes_),
+              live_blocks_(heap.live_blocks_) {}
+        void* allocate(std::size_t size) {
+            void* p = ops_.malloc(ops_.ctx, size);
+            if (p == nullptr) throw std::bad_alloc();
+            ++allocations_;
+            ++live_blocks_;
+            grow(size);
+            return p;
+        }
+        void* allocate_zeroed(std::size_t nelem, std::size_t elsize) {
+            void* p = ops_.calloc(ops_.ctx, nelem, elsize);
+            if (p == nullptr) throw std::bad_alloc();
+            ++allocations_;
+            ++live_blocks_;
+            grow(nelem * elsize);
+            return p;
+        }
+        void* reallocate(void* ptr, std::size_t old_size, std::size_t new_size) {
+            void* p = ops_.realloc(ops_.ctx, ptr, new_size);
+            if (p == nullptr && new_size != 0) throw std::bad_alloc();
+            ++reallocations_;
+            live_blocks_ += (ptr == nullptr) - (p == nullptr);
+            live_bytes_ -= old_size;
+            grow(new_size);
+            return p;
+        }
+        void release(void* ptr, std::size_t size) {
+            ops_.free(ops_.ctx, ptr);
+            ++releases_;
+            live_blocks_ -= ptr != nullptr;
+            live_bytes_ -= size;
+        }
+        void commit() {
+            heap_.live_bytes_ = live_bytes_;
+            heap_.peak_live_bytes_ = peak_;
+            heap_.live_blocks_ = live_blocks_;
+            heap_.allocations_ += allocations_;
+            heap_.reallocations_ += reallocations_;
+            heap_.releases_ += releases_;
+            allocations_ = reallocations_ = releases_ = 0;
+        }
+
+    private:
+        void grow(std::size_t size) {
+            live_bytes_ += size;
+            if (live_bytes_ > peak_) peak_ = live_bytes_;
+        }
+        Heap& heap_;
+        const AllocatorOps ops_;
+        std::size_t live_bytes_, peak_;
+        std::uint64_t live_blocks_;
+        std::uint64_t allocations_ = 0, reallocations_ = 0, releases_ = 0;
+    };
+
     std::size_t live_bytes() const { return live_bytes_; }
     std::size_t peak_live_bytes() const { return peak_live_bytes_; }
     std::uint64_t allocations() const { return allocations_; }

@@ -1,6 +1,6 @@
 #include "workloads/trace/replay_program.h"
 
-#include <sys/mman.h>
+#include <sys/mman.h>  // memfd_create
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,14 +9,11 @@
 #include <stdexcept>
 #include <vector>
 
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22  // Linux 5.14; older kernels refuse it and the pages fault in instead
-#endif
 
 namespace pmb::trace {
 namespace {
 
-constexpr std::size_t kWindowWords = (1u << 20) / sizeof(std::uint64_t);  // 1 MiB
+constexpr std::size_t kWriteBufferWords = (1u << 20) / sizeof(std::uint64_t);  // 1 MiB
 
 [[noreturn]] void fail_system(const char* what) {
     throw std::runtime_error(std::string("cannot hold the compiled trace in memory (") + what +
@@ -26,10 +23,10 @@ constexpr std::size_t kWindowWords = (1u << 20) / sizeof(std::uint64_t);  // 1 M
 // Buffers words and writes them to the memory file a megabyte at a time.
 class WordWriter {
 public:
-    explicit WordWriter(int fd) : fd_(fd) { buffer_.reserve(kWindowWords); }
+    explicit WordWriter(int fd) : fd_(fd) { buffer_.reserve(kWriteBufferWords); }
     void put(std::uint64_t w) {
         buffer_.push_back(w);
-        if (buffer_.size() == kWindowWords) flush();
+        if (buffer_.size() == kWriteBufferWords) flush();
     }
     void flush() {
         const auto* p = reinterpret_cast<const char*>(buffer_.data());
@@ -130,29 +127,20 @@ std::vector<std::pair<std::uint32_t, std::uint64_t>> ReplayProgram::live_at_end(
     return out;
 }
 
-ReplayProgram::Cursor::Cursor(const ReplayProgram& program) {
-    mapped_bytes_ = program.words_ * sizeof(std::uint64_t);
-    if (mapped_bytes_ == 0) return;
-    void* m = mmap(nullptr, mapped_bytes_, PROT_READ, MAP_SHARED, program.fd_, 0);
-    if (m == MAP_FAILED) fail_system("mmap");
-    base_ = pos_ = window_end_ = released_to_ = static_cast<const std::uint64_t*>(m);
-    end_ = base_ + program.words_;
+ReplayProgram::Cursor::Cursor(const ReplayProgram& program) : program_(program), buffer_(kBufferWords) {
+    pos_ = window_end_ = buffer_.data();
 }
 
-ReplayProgram::Cursor::~Cursor() {
-    if (base_ != nullptr) munmap(const_cast<std::uint64_t*>(base_), mapped_bytes_);
-}
-
-void ReplayProgram::Cursor::advance() {
-    // Drop the window before the one just finished, then map the next one's pages in one call.
-    if (pos_ - released_to_ > static_cast<std::ptrdiff_t>(2 * kWindowWords)) {
-        const std::uint64_t* upto = pos_ - kWindowWords;
-        madvise(const_cast<std::uint64_t*>(released_to_), static_cast<std::size_t>(upto - released_to_) * 8,
-                MADV_DONTNEED);
-        released_to_ = upto;
-    }
-    window_end_ = std::min(end_, pos_ + kWindowWords);
-    madvise(const_cast<std::uint64_t*>(pos_), static_cast<std::size_t>(window_end_ - pos_) * 8, MADV_POPULATE_READ);
+void ReplayProgram::Cursor::refill(const std::uint64_t* position) {
+    pos_ = position;
+    if (next_word_ == program_.words_) return;
+    const auto left = static_cast<std::size_t>(window_end_ - pos_);
+    std::memmove(buffer_.data(), pos_, left * sizeof(std::uint64_t));
+    const std::uint64_t more = std::min<std::uint64_t>(kBufferWords - left, program_.words_ - next_word_);
+    program_.read_words(next_word_, more, buffer_.data() + left);
+    next_word_ += more;
+    pos_ = buffer_.data();
+    window_end_ = pos_ + left + more;
 }
 
 }  // namespace pmb::trace

@@ -15,11 +15,12 @@
 //   then       calloc: nelem, elsize (two words); realloc of a live block: its old size (one word)
 //
 // So the replay keeps a table of one pointer per slot and the Heap's accounting, exactly as
-// before: its peak live bytes still equal the recording's. The words are read through a mapping of
-// the memfd a window at a time: the window ahead is populated in one call (MADV_POPULATE_READ, no
-// page fault per 4 KiB), the windows behind are dropped (MADV_DONTNEED), so the program adds about
-// two windows to the replay's resident set however long the trace is. The memfd's pages are the
-// kernel's shared memory, not the process's resident set, and go with the program.
+// before: its peak live bytes still equal the recording's. The words are read from the memfd into
+// a buffer of kBufferWords (256 KiB, small enough to stay in the core's cache), a pread at a
+// time: the same physical pages serve the whole replay, so the program adds 256 KiB to the
+// resident set however long the trace is, and reading it costs a kernel copy per 32 k words, no
+// page fault or mapping (mapping the memfd a window at a time cost 1-2 ns an event in page-table
+// work alone). The memfd's pages are the kernel's shared memory, not the process's resident set.
 //
 // Invariants: the words are a valid encoding of every event of the trace, in order (every slot a
 // free or realloc names is live, and the sizes are those the trace recorded); events() equals the
@@ -61,27 +62,34 @@ public:
     std::uint64_t words() const { return words_; }
     std::uint64_t slots() const { return slots_; }
 
-    // Reads the words in order, a window at a time.
+    // Reads the words in order, a buffer at a time. A loop that reads many words keeps its own
+    // position: it reads freely below window_end(), and calls refill(position) when fewer than
+    // kMaxEventWords words are left before it (the last buffer ends with the program).
     class Cursor {
     public:
+        static constexpr std::ptrdiff_t kMaxEventWords = 4;
+        static constexpr std::size_t kBufferWords = (256u << 10) / sizeof(std::uint64_t);
+
         explicit Cursor(const ReplayProgram& program);
-        ~Cursor();
-        Cursor(const Cursor&) = delete;
-        Cursor& operator=(const Cursor&) = delete;
         // The next word; the caller reads no more than the program holds.
         std::uint64_t next() {
-            if (pos_ == window_end_) advance();
+            if (pos_ == window_end_) refill(pos_);
             return *pos_++;
         }
+        const std::uint64_t* position() const { return pos_; }
+        const std::uint64_t* window_end() const { return window_end_; }
+        // The reader is at `position` (below window_end()): the words from there on are moved to
+        // the buffer's start and the buffer filled up behind them.
+        void refill(const std::uint64_t* position);
+        // Where a loop that kept its own position stopped (below window_end()).
+        void set_position(const std::uint64_t* position) { pos_ = position; }
 
     private:
-        void advance();
-        const std::uint64_t* base_ = nullptr;
-        std::size_t mapped_bytes_ = 0;
+        const ReplayProgram& program_;
+        std::vector<std::uint64_t> buffer_;
+        std::uint64_t next_word_ = 0;  // the first word not yet in the buffer
         const std::uint64_t* pos_ = nullptr;
         const std::uint64_t* window_end_ = nullptr;
-        const std::uint64_t* end_ = nullptr;
-        const std::uint64_t* released_to_ = nullptr;
     };
 
     // Every word, copied into `out` (the bare loop of bench/replay_baseline.cpp holds them all).
