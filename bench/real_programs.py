@@ -26,6 +26,8 @@ Then once per program (deterministic): gc.get_stats() at the end of a plain run 
 run's interpreter_stats, and the cyclic garbage one gc.collect() finds after a plain run under
 gc.disable() (bench/plain_interpreter.py) against the `rc` run's leaked_objects: both must be
 equal.
+
+PMB_BENCH_SHARED=0 leaves out the shared-library sides (shared, pmb_embedded): half the time.
 """
 import json
 import os
@@ -125,6 +127,7 @@ def check_collector(binary, program, out, tmp):
 
 def main():
     binary, python_main, rounds, programs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+    with_shared = os.environ.get("PMB_BENCH_SHARED", "1") != "0"
     libs = library_paths()
     tmp = tempfile.mkdtemp()
     out = os.path.join(tmp, "run.json")
@@ -139,9 +142,9 @@ def main():
         for r in range(rounds):
             order = BACKENDS if r % 2 == 0 else BACKENDS[::-1]
             for backend in order:
-                steps = [("pmb", "executable"), ("pmb_embedded", "embedded")]
+                steps = [("pmb", "executable")] + ([("pmb_embedded", "embedded")] if with_shared else [])
                 if backend != "pool":
-                    steps += [("static", PYTHON), ("shared", python_main)]
+                    steps += [("static", PYTHON)] + ([("shared", python_main)] if with_shared else [])
                 for side, how in steps[::1 if r % 2 == 0 else -1]:
                     if side.startswith("pmb"):
                         run = pymembench_run(binary, program, backend, "gen", out, how)
@@ -167,15 +170,15 @@ def main():
             "shared/static", "static x", "pmb x", "program s", "RSS MiB"))
         for b in BACKENDS:
             st, sh = med["static"].get(b), med["shared"].get(b)
-            pm, em = med["pmb"][b], med["pmb_embedded"][b]
+            pm, em = med["pmb"][b], med["pmb_embedded"].get(b)
             target = TARGET.get(b, 1.03)
+            f = lambda v: "-" if v is None else "%.3f" % v
             if st:
-                cells = ("%.3f" % st, "%.3f" % pm, "%.3f" % paired[("pmb", "static")][b], "%.2f" % target,
-                         "%.3f" % sh, "%.3f" % em, "%.3f" % paired[("pmb_embedded", "shared")][b],
-                         "%.3f" % ratio(sh, st),
-                         "%.3f" % ratio(st, med["static"]["cpython"]))
+                cells = (f(st), f(pm), f(paired[("pmb", "static")][b]), "%.2f" % target, f(sh), f(em),
+                         f(paired[("pmb_embedded", "shared")].get(b)), f(sh and ratio(sh, st)),
+                         f(ratio(st, med["static"]["cpython"])))
             else:
-                cells = ("-", "%.3f" % pm, "-", "-", "-", "%.3f" % em, "-", "-", "-")
+                cells = ("-", f(pm), "-", "-", "-", f(em), "-", "-", "-")
             print("  %-9s %8s %8s %8s %10s %7s %8s %10s %13s  %8s %8.3f  %9.3f %7.1f" % (
                 b, *cells, ratio(pm, med["pmb"]["cpython"]), med["program"][b], med["rss"][b] / 2**20))
             if st and paired[("pmb", "static")][b] > target:

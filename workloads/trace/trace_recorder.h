@@ -8,7 +8,8 @@
 // friends), both CPython's pymalloc in 3.11, are wrapped with PyMem_SetAllocator: each call goes
 // to the original and then, when it succeeded, becomes an event in the trace (trace_format.h),
 // tagged with its domain, with the time since recording began (the TSC, as the op clock reads
-// it). Blocks are known by address -> slot in a map indexed by the address (address_slots.h),
+// it, read every 16th event: the events between share the last reading, so times have a
+// resolution of about a microsecond). Blocks are known by address -> slot in a map indexed by the address (address_slots.h),
 // held outside the domains recorded.
 //
 // The raw domain (PyMem_RawMalloc: the C library's malloc in 3.11, callable without the GIL, and
