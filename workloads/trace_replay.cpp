@@ -80,7 +80,7 @@ public:
     TraceReplay(const std::string& path, trace::TouchMode touch) : touch_(touch) {
         TraceReader reader(path);
         program_ = std::make_unique<trace::ReplayProgram>(reader);
-        footer_ = reader.footer();
+        footer_ = program_->footer();
         cursor_ = std::make_unique<trace::ReplayProgram::Cursor>(*program_);
         blocks_.assign(program_->slots(), nullptr);
     }

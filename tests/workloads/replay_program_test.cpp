@@ -3,6 +3,7 @@
 // live at the end; and the recorder's address map (workloads/trace/address_slots.h).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -86,6 +87,7 @@ TEST(ReplayProgram, WordsDecodeToEveryEventOfTheTrace) {
     EXPECT_GT(words * 8, std::uint64_t{3} << 20);  // the cursor did cross windows
     EXPECT_GT(long_sizes, 0u);
     EXPECT_EQ(program.slots(), again.footer()[kPeakLiveBlocks]);
+    EXPECT_EQ(program.footer(), again.footer());  // from the child that compiled it
     // The blocks left live, with their sizes, as the trace ends.
     const auto live = program.live_at_end();
     EXPECT_EQ(live.size(), again.footer()[kLiveBlocksAtEnd]);
@@ -103,6 +105,28 @@ TEST(ReplayProgram, WordsDecodeToEveryEventOfTheTrace) {
     for (std::uint64_t i = 0; i < all.size(); i += 997) {
         for (std::uint64_t k = i == 0 ? 0 : i - 996; k < i; ++k) second.next();
         ASSERT_EQ(second.next(), all[i]) << i;
+    }
+    std::filesystem::remove(path);
+}
+
+// The compiler runs in a child process; a trace it finds invalid is refused in the caller with the
+// reader's own one-line error.
+TEST(ReplayProgram, AnInvalidTraceIsRefusedWithTheReadersError) {
+    const std::string path = write_random_trace(8, 20000);
+    std::vector<std::uint8_t> bytes;
+    {
+        std::FILE* f = std::fopen(path.c_str(), "rb");
+        ASSERT_NE(f, nullptr);
+        for (int c; (c = std::fgetc(f)) != EOF;) bytes.push_back(static_cast<std::uint8_t>(c));
+        std::fclose(f);
+    }
+    bytes.resize(bytes.size() / 2);  // truncated
+    TraceReader reader(bytes.data(), bytes.size(), "half");
+    try {
+        const ReplayProgram program(reader);
+        ADD_FAILURE() << "a truncated trace was compiled";
+    } catch (const TraceError& e) {
+        EXPECT_NE(std::string(e.what()).find("trace half: truncated"), std::string::npos) << e.what();
     }
     std::filesystem::remove(path);
 }

@@ -1,18 +1,22 @@
 #include "workloads/trace/replay_program.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>  // memfd_create
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 
 namespace pmb::trace {
 namespace {
 
+constexpr std::size_t kSummaryWords = 4 + kFooterFields;  // the child's counts, then the footer
 constexpr std::size_t kWriteBufferWords = (1u << 20) / sizeof(std::uint64_t);  // 1 MiB
 
 [[noreturn]] void fail_system(const char* what) {
@@ -52,9 +56,66 @@ private:
 }  // namespace
 
 ReplayProgram::ReplayProgram(TraceReader& reader) {
-    using namespace replay_word;
     fd_ = memfd_create("pymembench-replay", MFD_CLOEXEC);
     if (fd_ < 0) fail_system("memfd_create");
+    // Compiled in a child process: the reader's slot table and the file's pages are the child's,
+    // so none of the compiler's memory (nor what the allocator keeps of it once freed) is in this
+    // process's resident set, which a replay measures.
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) fail_system("pipe");
+    const pid_t child = fork();
+    if (child < 0) fail_system("fork");
+    if (child == 0) {
+        close(pipe_fds[0]);
+        std::string message = "K";
+        try {
+            compile(reader);
+            std::uint64_t summary[kSummaryWords] = {events_, words_, slots_, live_at_end_};
+            std::copy(reader.footer().begin(), reader.footer().end(), summary + 4);
+            message.append(reinterpret_cast<const char*>(summary), sizeof summary);
+        } catch (const TraceError& e) {
+            message = std::string("T") + e.what();
+        } catch (const std::exception& e) {
+            message = std::string("E") + e.what();
+        }
+        for (std::size_t done = 0; done < message.size();) {
+            const ssize_t n = write(pipe_fds[1], message.data() + done, message.size() - done);
+            if (n <= 0 && errno != EINTR) break;
+            if (n > 0) done += static_cast<std::size_t>(n);
+        }
+        _exit(0);
+    }
+    close(pipe_fds[1]);
+    std::string message;
+    char buf[4096];
+    for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) != 0;) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) break;
+        message.append(buf, static_cast<std::size_t>(n));
+    }
+    close(pipe_fds[0]);
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (message.size() == 1 + kSummaryWords * sizeof(std::uint64_t) && message[0] == 'K') {
+        std::uint64_t summary[kSummaryWords];
+        std::memcpy(summary, message.data() + 1, sizeof summary);
+        events_ = summary[0];
+        words_ = summary[1];
+        slots_ = summary[2];
+        live_at_end_ = summary[3];
+        std::copy(summary + 4, summary + kSummaryWords, footer_.begin());
+        return;
+    }
+    if (!message.empty() && message[0] == 'T') throw TraceError(message.substr(1));
+    if (!message.empty() && message[0] == 'E') throw std::runtime_error(message.substr(1));
+    throw std::runtime_error("compiling the trace failed: its process " +
+                             std::string(WIFSIGNALED(status) ? "was killed by signal " + std::to_string(WTERMSIG(status))
+                                                             : "ended with status " + std::to_string(WEXITSTATUS(status))));
+}
+
+void ReplayProgram::compile(TraceReader& reader) {
+    using namespace replay_word;
     WordWriter out(fd_);
     Event e;
     while (reader.next(e)) {

@@ -27,6 +27,7 @@
 // trace's event count, null frees included.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,9 +51,10 @@ inline constexpr std::uint64_t kMaxShortSize = (std::uint64_t{1} << 29) - 1;
 
 class ReplayProgram {
 public:
-    // Reads `reader` from its first event to its footer, checking everything; throws TraceError
-    // on an invalid trace (or one with 2^30 live blocks or more), std::runtime_error when the
-    // memory file cannot be made.
+    // Reads `reader` from its first event to its footer, checking everything, in a child process
+    // (the compiler's memory is never this process's); throws TraceError on an invalid trace (or
+    // one with 2^30 live blocks or more), std::runtime_error when the memory file or the child
+    // cannot be made. `reader` is left as it was (the child read it).
     explicit ReplayProgram(TraceReader& reader);
     ~ReplayProgram();
     ReplayProgram(const ReplayProgram&) = delete;
@@ -61,6 +63,8 @@ public:
     std::uint64_t events() const { return events_; }
     std::uint64_t words() const { return words_; }
     std::uint64_t slots() const { return slots_; }
+    // The trace's footer, checked.
+    const std::array<std::uint64_t, kFooterFields>& footer() const { return footer_; }
 
     // Reads the words in order, a buffer at a time. A loop that reads many words keeps its own
     // position: it reads freely below window_end(), and calls refill(position) when fewer than
@@ -99,6 +103,7 @@ public:
     std::vector<std::pair<std::uint32_t, std::uint64_t>> live_at_end() const;
 
 private:
+    void compile(TraceReader& reader);  // in the child process: the words into fd_, the counts
     void read_words(std::uint64_t first, std::uint64_t count, std::uint64_t* out) const;
 
     int fd_ = -1;
@@ -106,6 +111,7 @@ private:
     std::uint64_t words_ = 0;
     std::uint64_t slots_ = 0;
     std::uint64_t live_at_end_ = 0;  // entries (two words each) after the words
+    std::array<std::uint64_t, kFooterFields> footer_{};
 };
 
 }  // namespace pmb::trace

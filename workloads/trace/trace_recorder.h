@@ -9,8 +9,8 @@
 // to the original and then, when it succeeded, becomes an event in the trace (trace_format.h),
 // tagged with its domain, with the time since recording began (the TSC, as the op clock reads
 // it, read every 16th event: the events between share the last reading, so times have a
-// resolution of about a microsecond). Blocks are known by address -> slot in a map indexed by the address (address_slots.h),
-// held outside the domains recorded.
+// resolution of about a microsecond). Blocks are known by address -> slot in a map indexed by
+// the address (address_slots.h), held outside the domains recorded.
 //
 // The raw domain (PyMem_RawMalloc: the C library's malloc in 3.11, callable without the GIL, and
 // where pymalloc itself sends requests above 512 bytes) is not recorded: hooking it would record
