@@ -145,10 +145,10 @@ public:
     }
 
     void teardown(Runtime&) override {
-        for (const auto& [slot, size] : program_->live_at_end()) {  // what the recording left live
+        program_->for_each_live_at_end([&](std::uint32_t slot, std::uint64_t size) {  // what the recording left live
             heap_->release(blocks_[slot], size);
             ++left_live_;
-        }
+        });
     }
 
     nlohmann::json counters() const override {

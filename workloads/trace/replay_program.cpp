@@ -181,10 +181,9 @@ void ReplayProgram::read_words(std::uint64_t first, std::uint64_t count, std::ui
 void ReplayProgram::read_all(std::uint64_t* out) const { read_words(0, words_, out); }
 
 std::vector<std::pair<std::uint32_t, std::uint64_t>> ReplayProgram::live_at_end() const {
-    std::vector<std::uint64_t> w(2 * live_at_end_);
-    read_words(words_, w.size(), w.data());
-    std::vector<std::pair<std::uint32_t, std::uint64_t>> out(live_at_end_);
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = {static_cast<std::uint32_t>(w[2 * i]), w[2 * i + 1]};
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> out;
+    out.reserve(live_at_end_);
+    for_each_live_at_end([&](std::uint32_t slot, std::uint64_t size) { out.emplace_back(slot, size); });
     return out;
 }
 

@@ -27,6 +27,7 @@
 // trace's event count, null frees included.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -99,7 +100,18 @@ public:
     // Every word, copied into `out` (the bare loop of bench/replay_baseline.cpp holds them all).
     void read_all(std::uint64_t* out) const;
     // The blocks the trace leaves live, (slot, size) in slot order: kept in the memory file after
-    // the words, read when the replay frees them.
+    // the words, read a few thousand at a time when the replay frees them (reading them all at
+    // once would add megabytes to the resident set just when the replay's heap is at its fullest).
+    template <typename Visit>
+    void for_each_live_at_end(Visit visit) const {
+        constexpr std::uint64_t kBatch = 4096;
+        std::vector<std::uint64_t> w(2 * kBatch);
+        for (std::uint64_t first = 0; first < live_at_end_; first += kBatch) {
+            const std::uint64_t n = std::min(kBatch, live_at_end_ - first);
+            read_words(words_ + 2 * first, 2 * n, w.data());
+            for (std::uint64_t i = 0; i < n; ++i) visit(static_cast<std::uint32_t>(w[2 * i]), w[2 * i + 1]);
+        }
+    }
     std::vector<std::pair<std::uint32_t, std::uint64_t>> live_at_end() const;
 
 private:
