@@ -1,15 +1,8 @@
 #include "harness/interpreter_run.h"
 
 #include <Python.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 
 #include <cstdio>
 #include <new>
@@ -18,18 +11,13 @@
 #include "harness/build_info.h"
 #include "harness/clock.h"
 #include "harness/program_measurement.h"
+#include "harness/python_child.h"
 #include "workloads/interpreter/allocator_domains.h"
 #include "workloads/interpreter/embedded_python.h"
 #include "workloads/interpreter/program_command.h"
 
-#ifndef PMB_PYTHON_AGENT
-#define PMB_PYTHON_AGENT ""  // sanitizer builds have none
-#endif
-
 namespace pmb {
 namespace {
-
-constexpr const char* kPythonAgent = PMB_PYTHON_AGENT;
 
 // The program's output goes where the worker's diagnostics go; the results keep standard output.
 class ProgramOutputRedirect {
@@ -75,59 +63,24 @@ nlohmann::json run_embedded(const python::ProgramCommand& program, const Params&
     return out;
 }
 
-void set_environment(const char* name, const std::string& value) { setenv(name, value.c_str(), 1); }
-
 // The program in /usr/bin/python3.11 itself, a child of this worker, with the agent preloaded
 // (harness/python_agent.cpp); its results come back through a pipe, its status through waitpid.
 nlohmann::json run_in_executable(const python::ProgramCommand& program, const std::string& allocator_spec,
                                  const std::string& collector_spec, bool count) {
-    if (std::string(kPythonAgent).empty())
+    if (!have_python_agent())
         throw std::invalid_argument("this build (with sanitizers) cannot preload its agent into " +
                                     std::string(kPythonExecutable) + " (use --param interpreter=embedded)");
-    int results[2];
-    if (pipe2(results, O_CLOEXEC) != 0) throw std::runtime_error("cannot create the results pipe");
-    std::vector<std::string> argv = {kPythonExecutable};
-    argv.insert(argv.end(), program.begin(), program.end());
-    std::vector<char*> c_argv;
-    for (std::string& a : argv) c_argv.push_back(a.data());
-    c_argv.push_back(nullptr);
-    std::fflush(nullptr);
-    const pid_t parent = getpid();
-    const pid_t child = fork();
-    if (child < 0) throw std::runtime_error("cannot start " + std::string(kPythonExecutable));
-    if (child == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(127);
-        dup2(STDERR_FILENO, STDOUT_FILENO);  // the program's output is not the results
-        const int fd = dup(results[1]);     // without close-on-exec: the agent writes to it
-        set_environment("PMB_AGENT_RESULTS_FD", std::to_string(fd));
-        set_environment("PMB_AGENT_ALLOCATOR", allocator_spec);
-        set_environment("PMB_AGENT_COLLECTOR", collector_spec);
-        set_environment("PMB_AGENT_COUNT", count ? "1" : "0");
-        const char* preload = std::getenv("LD_PRELOAD");  // the run's malloc library, if any
-        set_environment("LD_PRELOAD", std::string(kPythonAgent) + (preload != nullptr ? std::string(":") + preload : ""));
-        unsetenv("PYTHONMALLOC");  // the agent chooses the mem and object domains' allocator
-        execv(c_argv[0], c_argv.data());
-        std::fprintf(stderr, "pymembench worker: cannot run %s: %s\n", c_argv[0], std::strerror(errno));
-        _exit(127);
-    }
-    close(results[1]);
-    std::string text;
-    char buf[65536];
-    for (ssize_t n; (n = read(results[0], buf, sizeof buf)) != 0;) {
-        if (n > 0) text.append(buf, static_cast<std::size_t>(n));
-        else if (errno != EINTR) break;
-    }
-    close(results[0]);
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFSIGNALED(status)) {  // the interpreter crashed: so does this worker, as a run does
+    const PythonChildOutcome child = run_python_child(
+        program, {{{"PMB_AGENT_ALLOCATOR", allocator_spec},
+                   {"PMB_AGENT_COLLECTOR", collector_spec},
+                   {"PMB_AGENT_COUNT", count ? "1" : "0"}}});
+    if (child.signal != 0) {  // the interpreter crashed: so does this worker, as a run does
         std::fflush(nullptr);
-        signal(WTERMSIG(status), SIG_DFL);
-        raise(WTERMSIG(status));
+        signal(child.signal, SIG_DFL);
+        raise(child.signal);
     }
-    const int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    const int exit_status = child.exit_status;
+    const std::string& text = child.reported;
     nlohmann::json out = nlohmann::json::parse(text, nullptr, false);
     if (out.is_discarded() || !out.is_object()) {
         if (exit_status == 127) throw std::runtime_error("cannot run " + std::string(kPythonExecutable));

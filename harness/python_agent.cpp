@@ -19,9 +19,12 @@
 //     exception (sys.last_type, set by python3.11's PyErr_Print) when the program raised, are
 //     written to the results descriptor as one JSON object. python3.11 then finalizes and exits
 //     with its own status, which the worker reads.
-// Without PMB_AGENT_RESULTS_FD the library does nothing. Later audit events cost the hook one
+// With PMB_AGENT_TRACE it records the program instead (harness/agent_recording.h). Every
+// PMB_AGENT_* setting, and the agent itself in LD_PRELOAD, leave the environment at load, so the
+// Python processes a program starts run plain. Without PMB_AGENT_RESULTS_FD the library does nothing. Later audit events cost the hook one
 // flag test (python3.11 builds each event's argument tuple once any hook exists).
 #include <Python.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -30,6 +33,8 @@
 #include <string>
 
 #include "allocators/registry.h"
+#include "harness/agent_recording.h"
+#include "harness/results_pipe.h"
 #include "harness/program_measurement.h"
 #include "workloads/interpreter/allocator_domains.h"
 
@@ -45,16 +50,7 @@ struct Agent {
 };
 Agent* g_agent = nullptr;
 
-void write_results(const nlohmann::json& results) {
-    const std::string text = results.dump() + "\n";
-    for (std::size_t done = 0; done < text.size();) {
-        const ssize_t n = write(g_agent->results_fd, text.data() + done, text.size() - done);
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    close(g_agent->results_fd);
-    g_agent->results_fd = -1;
-}
+void write_results(const nlohmann::json& results) { send_results(g_agent->results_fd, results); }
 
 std::string text_of(PyObject* object) {
     PyObject* text = object != nullptr ? PyObject_Str(object) : nullptr;
@@ -125,21 +121,48 @@ std::string environment(const char* name) {
     return value != nullptr ? value : "";
 }
 
+// The agent's settings leave the environment once read, so a Python process the program starts
+// (subprocess, multiprocessing's spawn) runs plain.
+void forget_settings() {
+    for (const char* name : {"PMB_AGENT_RESULTS_FD", "PMB_AGENT_ALLOCATOR", "PMB_AGENT_COLLECTOR", "PMB_AGENT_COUNT",
+                             "PMB_AGENT_TRACE", "PMB_AGENT_TRACE_META"})
+        unsetenv(name);
+    std::string preload = environment("LD_PRELOAD"), kept;
+    for (std::size_t start = 0; start <= preload.size();) {
+        std::size_t end = preload.find(':', start);
+        if (end == std::string::npos) end = preload.size();
+        const std::string entry = preload.substr(start, end - start);
+        if (!entry.empty() && entry.find("pymembench_python_agent") == std::string::npos)
+            kept += (kept.empty() ? "" : ":") + entry;
+        start = end + 1;
+    }
+    if (kept.empty()) unsetenv("LD_PRELOAD");
+    else setenv("LD_PRELOAD", kept.c_str(), 1);
+}
+
 __attribute__((constructor)) void start_agent() {
     const std::string fd = environment("PMB_AGENT_RESULTS_FD");
     if (fd.empty()) return;
+    const int results_fd = std::atoi(fd.c_str());
+    fcntl(results_fd, F_SETFD, FD_CLOEXEC);
+    const std::string trace = environment("PMB_AGENT_TRACE"), trace_meta = environment("PMB_AGENT_TRACE_META");
+    const std::string allocator = environment("PMB_AGENT_ALLOCATOR"), collector = environment("PMB_AGENT_COLLECTOR");
+    const bool count = environment("PMB_AGENT_COUNT") == "1";
+    forget_settings();
+    if (!trace.empty()) {  // `record` (harness/agent_recording.h)
+        start_agent_recording(results_fd, trace, trace_meta);
+        return;
+    }
     g_agent = new Agent;  // lives as long as the process
-    g_agent->results_fd = std::atoi(fd.c_str());
+    g_agent->results_fd = results_fd;
     try {
-        const AllocatorSpec spec = parse_allocator_spec(environment("PMB_AGENT_ALLOCATOR"));
+        const AllocatorSpec spec = parse_allocator_spec(allocator);
         const AllocatorEntry* entry = find_allocator(spec.name);
         if (entry == nullptr) throw std::invalid_argument("unknown allocator '" + spec.text + "'");
         g_agent->allocator = entry->make(spec.options);
-        const std::string collector = environment("PMB_AGENT_COLLECTOR");
         const auto colon = collector.find(':');
         g_agent->policy = python::parse_gc_policy(collector.substr(0, colon),
                                                   colon == std::string::npos ? "" : collector.substr(colon + 1));
-        const bool count = environment("PMB_AGENT_COUNT") == "1";
         python::install_allocator_domains(*g_agent->allocator, count);
         g_agent->measurement = std::make_unique<ProgramMeasurement>(*g_agent->allocator, count);
         if (PySys_AddAuditHook(on_audit_event, nullptr) != 0) throw std::runtime_error("cannot add the audit hook");

@@ -5,6 +5,9 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "harness/build_info.h"
+#include "harness/executable_recording.h"
+#include "harness/python_child.h"
 #include "results/results_file.h"
 #include "workloads/trace/trace_info.h"
 #include "workloads/trace/trace_reader.h"
@@ -15,25 +18,36 @@ namespace pmb {
 namespace {
 
 constexpr const char* kRecordUsage =
-    "usage: pymembench record --out TRACE [--] script.py [args..]   (or: .. [--] -m module [args..])";
+    "usage: pymembench record --out TRACE [--interpreter executable|embedded] [--] script.py [args..]   "
+    "(or: .. [--] -m module [args..])";
 
 }  // namespace
 
 int command_record(const std::vector<std::string>& args, const std::vector<std::string>& command_line) {
     std::string out;
+    std::string interpreter = have_python_agent() ? "executable" : "embedded";
     std::size_t i = 0;
     for (; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
-            std::printf("%s\nRuns the program in the system's Python 3.11 and records every object-domain allocation "
-                        "(malloc, calloc, realloc, free) into TRACE.\n",
-                        kRecordUsage);
+            std::printf("%s\nRuns the program in the system's Python 3.11 and records every allocation of its object "
+                        "and mem domains (malloc, calloc, realloc, free) into TRACE.\n"
+                        "--interpreter executable: %s itself, with the agent preloaded (the default where the build "
+                        "has it); embedded: the libpython3.11 pymembench embeds (sanitizer builds). This build: %s.\n",
+                        kRecordUsage, kPythonExecutable, interpreter.c_str());
             return 0;
         }
         if ((a == "--out" || a == "-o") && i + 1 < args.size()) {
             out = args[++i];
         } else if (a.rfind("--out=", 0) == 0) {
             out = a.substr(6);
+        } else if ((a == "--interpreter" && i + 1 < args.size()) || a.rfind("--interpreter=", 0) == 0) {
+            interpreter = a == "--interpreter" ? args[++i] : a.substr(14);
+            if (interpreter != "executable" && interpreter != "embedded") {
+                std::fprintf(stderr, "pymembench record: unknown interpreter '%s' (accepted: executable, embedded)\n",
+                             interpreter.c_str());
+                return 2;
+            }
         } else if (a == "--") {
             ++i;
             break;
@@ -52,14 +66,16 @@ int command_record(const std::vector<std::string>& args, const std::vector<std::
     const std::vector<std::string> program(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
     try {
         check_writable(out);
-        const trace::RecordResult r = trace::record_python_program({out, program, command_line});
+        const trace::RecordOptions options{out, program, command_line};
+        const trace::RecordResult r =
+            interpreter == "executable" ? record_in_executable(options) : trace::record_embedded(options);
         std::fprintf(stderr,
                      "pymembench record: %llu events in %.2f s (peak live %.2f MiB), program exit status %d, "
                      "written to %s\n",
                      static_cast<unsigned long long>(r.events), static_cast<double>(r.duration_ns) * 1e-9,
                      static_cast<double>(r.peak_live_bytes) / (1 << 20), r.exit_status, out.c_str());
-        // The interpreter has been finalized, and finalization leaves memory Python never frees;
-        // exit straight away (as workers do), so a sanitizer build does not report it as ours.
+        // An embedded interpreter has been finalized, and finalization leaves memory Python never
+        // frees; exit straight away (as workers do), so a sanitizer build does not report it as ours.
         std::fflush(stdout);
         std::fflush(stderr);
         std::_Exit(r.exit_status);

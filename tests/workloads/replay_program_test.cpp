@@ -23,24 +23,27 @@ std::string write_random_trace(std::uint64_t seed, int steps) {
     const std::string path = test_support::temp_path("compiled_" + std::to_string(seed) + ".trace");
     TraceWriter w(path, nlohmann::json::object());
     std::mt19937_64 rng(seed);
-    std::vector<std::uint32_t> live;
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> live;  // slot, size
     for (int i = 0; i < steps; ++i) {
         const Domain d = rng() % 2 ? Domain::mem : Domain::object;
         const int what = static_cast<int>(rng() % 10);
         const std::uint64_t size = rng() % 50 == 0 ? (std::uint64_t{1} << 30) + rng() % 100 : rng() % 700;
         if (live.empty() || what < 4) {
-            live.push_back(w.malloc(d, i, size));
+            live.emplace_back(w.malloc(d, i, size), size);
         } else if (what == 4) {
-            live.push_back(w.calloc(d, i, rng() % 9, 8));
+            const std::uint64_t nelem = rng() % 9;
+            live.emplace_back(w.calloc(d, i, nelem, 8), nelem * 8);
         } else if (what == 5) {
-            live.push_back(w.realloc(d, i, kNoSlot, size));
+            live.emplace_back(w.realloc(d, i, kNoSlot, 0, size), size);
         } else if (what == 6) {
-            w.realloc(d, i, live[rng() % live.size()], size);
+            auto& [slot, old_size] = live[rng() % live.size()];
+            w.realloc(d, i, slot, old_size, size);
+            old_size = size;
         } else if (what == 7) {
-            w.free(d, i, kNoSlot);
+            w.free(d, i, kNoSlot, 0);
         } else {
             const std::size_t k = rng() % live.size();
-            w.free(d, i, live[k]);
+            w.free(d, i, live[k].first, live[k].second);
             live.erase(live.begin() + static_cast<std::ptrdiff_t>(k));
         }
     }
@@ -131,27 +134,32 @@ TEST(ReplayProgram, AnInvalidTraceIsRefusedWithTheReadersError) {
     std::filesystem::remove(path);
 }
 
-TEST(AddressSlots, RemembersSlotsByAddressUntilTaken) {
+TEST(AddressSlots, RemembersSlotsAndSizesByAddressUntilTaken) {
     AddressSlots map;
-    std::map<std::uintptr_t, std::uint32_t> expected;
+    std::map<std::uintptr_t, std::uint32_t> expected;  // slot i has size 3 * i
     std::mt19937_64 rng(3);
     // Addresses spread over several MiB-sized leaves and far apart in the address space.
     const std::uintptr_t bases[] = {0x7f0000000000, 0x555555554000, 0x10000};
     for (std::uint32_t i = 0; i < 100000; ++i) {
         const std::uintptr_t a = bases[i % 3] + (rng() % (64u << 20)) / 16 * 16;
         if (expected.count(a)) continue;
-        ASSERT_TRUE(map.set(reinterpret_cast<void*>(a), i));
+        ASSERT_TRUE(map.set(reinterpret_cast<void*>(a), i, 3 * std::uint64_t{i}));
         expected[a] = i;
     }
     for (const auto& [a, slot] : expected) {
-        ASSERT_EQ(map.take(reinterpret_cast<void*>(a)), slot);
-        ASSERT_EQ(map.take(reinterpret_cast<void*>(a)), AddressSlots::kNone);  // taken once
+        const AddressSlots::Entry e = map.take(reinterpret_cast<void*>(a));
+        ASSERT_EQ(e.slot, slot);
+        ASSERT_EQ(e.size, 3 * std::uint64_t{slot});
+        ASSERT_EQ(map.take(reinterpret_cast<void*>(a)).slot, AddressSlots::kNone);  // taken once
     }
-    EXPECT_EQ(map.take(reinterpret_cast<void*>(0x7e0000000000)), AddressSlots::kNone);  // never set, no leaf
-    EXPECT_FALSE(map.set(reinterpret_cast<void*>(0x7f0000000008), 1));              // not 16-byte aligned
-    EXPECT_FALSE(map.set(reinterpret_cast<void*>(std::uintptr_t{1} << 50), 1));      // beyond 48 bits
-    EXPECT_TRUE(map.set(reinterpret_cast<void*>(0x7f0000000010), 0));               // slot 0 is a slot
-    EXPECT_EQ(map.take(reinterpret_cast<void*>(0x7f0000000010)), 0u);
+    EXPECT_EQ(map.take(reinterpret_cast<void*>(0x7e0000000000)).slot, AddressSlots::kNone);  // never set, no leaf
+    EXPECT_FALSE(map.set(reinterpret_cast<void*>(0x7f0000000008), 1, 8));           // not 16-byte aligned
+    EXPECT_FALSE(map.set(reinterpret_cast<void*>(std::uintptr_t{1} << 50), 1, 8));  // beyond 48 bits
+    EXPECT_FALSE(map.set(reinterpret_cast<void*>(0x7f0000000020), 1, std::uint64_t{1} << 32));  // 4 GiB
+    EXPECT_TRUE(map.set(reinterpret_cast<void*>(0x7f0000000010), 0, 0xffffffffu));  // slot 0 is a slot
+    const AddressSlots::Entry e = map.take(reinterpret_cast<void*>(0x7f0000000010));
+    EXPECT_EQ(e.slot, 0u);
+    EXPECT_EQ(e.size, 0xffffffffu);
 }
 
 }  // namespace

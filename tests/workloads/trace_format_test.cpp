@@ -71,26 +71,26 @@ Recording record_random(std::uint64_t seed, int steps) {
             e.kind = EventKind::realloc;
             e.size = rng() % 2000;
             if (rng() % 4 == 0) {
-                e.slot = w.realloc(d, t, kNoSlot, e.size);
+                e.slot = w.realloc(d, t, kNoSlot, 0, e.size);
                 e.new_block = true;
                 live.emplace_back(e.slot, e.size);
             } else {
                 auto& [slot, size] = live[rng() % live.size()];
                 e.old_size = size;
-                e.slot = w.realloc(d, t, slot, e.size);
+                e.slot = w.realloc(d, t, slot, size, e.size);
                 EXPECT_EQ(e.slot, slot);
                 size = e.size;
             }
         } else if (what == 6) {
             e.kind = EventKind::free;
             e.slot = kNoSlot;
-            w.free(d, t, kNoSlot);
+            w.free(d, t, kNoSlot, 0);
         } else {
             const std::size_t k = rng() % live.size();
             e.kind = EventKind::free;
             e.slot = live[k].first;
             e.old_size = live[k].second;
-            w.free(d, t, e.slot);
+            w.free(d, t, e.slot, e.old_size);
             live.erase(live.begin() + static_cast<std::ptrdiff_t>(k));
         }
         r.expected.push_back(e);
@@ -132,20 +132,19 @@ TEST(TraceFormat, NewBlocksTakeTheMostRecentlyFreedSlot) {
     EXPECT_EQ(w.malloc(Domain::object, 0, 16), 0u);
     EXPECT_EQ(w.malloc(Domain::object, 0, 16), 1u);
     EXPECT_EQ(w.malloc(Domain::object, 0, 16), 2u);
-    w.free(Domain::object, 0, 0);
-    w.free(Domain::object, 0, 2);
+    w.free(Domain::object, 0, 0, 16);
+    w.free(Domain::object, 0, 2, 16);
     EXPECT_EQ(w.calloc(Domain::object, 0, 2, 8), 2u);             // last freed first
-    EXPECT_EQ(w.realloc(Domain::object, 0, kNoSlot, 40), 0u);     // realloc(NULL) is a new block
+    EXPECT_EQ(w.realloc(Domain::object, 0, kNoSlot, 0, 40), 0u);   // realloc(NULL) is a new block
     EXPECT_EQ(w.malloc(Domain::object, 0, 1), 3u);                // none free: a new slot
-    EXPECT_EQ(w.realloc(Domain::object, 0, 1, 100), 1u);          // realloc keeps its slot
-    EXPECT_EQ(w.slots().peak_live_blocks(), 4u);
-    EXPECT_EQ(w.slots().live_bytes(), 16u + 40 + 1 + 100);
-    EXPECT_EQ(w.slots().peak_live_bytes(), 16u + 40 + 1 + 100);
+    EXPECT_EQ(w.realloc(Domain::object, 0, 1, 16, 100), 1u);    // realloc keeps its slot
+    EXPECT_EQ(w.peak_live_bytes(), 16u + 40 + 1 + 100);
     w.finish({});
     std::array<std::uint64_t, kFooterFields> footer{};
     read_all(file_bytes(path), &footer);
     EXPECT_EQ(footer[kPeakLiveBlocks], 4u);
     EXPECT_EQ(footer[kLiveBytesAtEnd], 157u);
+    EXPECT_EQ(footer[kPeakLiveBytes], 157u);
     std::filesystem::remove(path);
 }
 

@@ -119,6 +119,75 @@ TEST(TraceRecord, PassesTheProgramsExitStatusAndArgumentsThrough) {
     std::filesystem::remove(trace);
 }
 
+#ifndef PMB_SANITIZER_BUILD  // sanitizer builds record in the embedded interpreter only
+// python3.11 itself (the default) and the embedded libpython3.11 run the same CPython 3.11 code, so
+// the program's part of the two traces is the same sequence, up to string-hash seeds; the
+// start-ups differ a little (a static executable against an embedding).
+TEST(TraceRecord, BothInterpretersRecordTheSameProgram) {
+    const std::string program = kRealPrograms + "json_roundtrip.py";
+    const std::string executable = temp_path("exe.trace"), embedded = temp_path("emb.trace");
+    ProcessOutcome p = pymembench({"record", "--out", executable, "--", program, "--scale", "1"});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    p = pymembench({"record", "--interpreter", "embedded", "--out", embedded, "--", program, "--scale", "1"});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    const nlohmann::json a = trace_info(executable), b = trace_info(embedded);
+    EXPECT_EQ(a["meta"]["interpreter"], kPythonExecutable);
+    EXPECT_EQ(b["meta"]["interpreter"], "embedded libpython3.11");
+    auto program_events = [](const nlohmann::json& info) {
+        return info["events"].get<double>() - info["program_start_event"].get<double>();
+    };
+    EXPECT_NEAR(program_events(a), program_events(b), 0.01 * program_events(b));
+    EXPECT_NEAR(a["peak_live_bytes"].get<double>(), b["peak_live_bytes"].get<double>(),
+                0.01 * b["peak_live_bytes"].get<double>());
+    std::filesystem::remove(executable);
+    std::filesystem::remove(embedded);
+}
+
+// A child the program forks (os.fork, multiprocessing) records nothing, and a Python process it
+// starts runs without the agent: the parent's trace stays whole and is only the parent's.
+TEST(TraceRecord, ForkedChildrenAndSubprocessesLeaveTheTraceWhole) {
+    const std::string base = write_script("base.py", "xs = [str(i) * 3 for i in range(50000)]\n");
+    const std::string forks = write_script(
+        "forks.py",
+        "import os, subprocess, sys\n"
+        "xs = [str(i) * 3 for i in range(50000)]\n"
+        "for how in ('os_exit', 'exit'):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        junk = [bytes(100) for i in range(300000)]\n"  // fills many chunks in the child
+        "        if how == 'os_exit': os._exit(0)\n"
+        "        sys.exit(0)\n"
+        "    os.waitpid(pid, 0)\n"
+        "r = subprocess.run([sys.executable, '-c', 'import os; print(os.environ.get(\"PMB_AGENT_TRACE\", \"none\"))'],"
+        " capture_output=True, text=True)\n"
+        "print('child saw', r.stdout.strip())\n");
+    const std::string plain = temp_path("base.trace"), forked = temp_path("forks.trace");
+    ASSERT_EQ(pymembench({"record", "--out", plain, "--", base}).exit_code, 0);
+    ProcessOutcome p = pymembench({"record", "--out", forked, "--", forks});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    EXPECT_NE(p.out.find("child saw none"), std::string::npos) << p.out;
+    const nlohmann::json a = trace_info(plain), b = trace_info(forked);  // whole: the reader checks every chunk
+    EXPECT_EQ(b["unknown_blocks"], 0);
+    // The children's 300 000 blocks each are not in the parent's trace.
+    EXPECT_LT(b["events"].get<double>(), a["events"].get<double>() + 100000);
+    std::filesystem::remove(base);
+    std::filesystem::remove(forks);
+    std::filesystem::remove(plain);
+    std::filesystem::remove(forked);
+}
+#endif
+
+TEST(TraceRecord, AProgramLeavingThroughOsExitLeavesNoTraceAndSaysSo) {
+    const std::string script = write_script("osexit.py", "import os\nxs = [str(i) for i in range(1000)]\nos._exit(0)\n");
+    const std::string trace = temp_path("osexit.trace");
+    ProcessOutcome p = pymembench({"record", "--out", trace, "--", script});
+    EXPECT_NE(p.exit_code, 0);
+    EXPECT_NE(p.err.find("os._exit"), std::string::npos) << p.err;
+    EXPECT_EQ(pymembench({"trace-info", trace}).exit_code, 2);  // no footer: refused
+    std::filesystem::remove(script);
+    std::filesystem::remove(trace);
+}
+
 void expect_one_line_exit_2(const ProcessOutcome& p, const std::string& needle) {
     EXPECT_EQ(p.exit_code, 2) << p.err;
     EXPECT_NE(p.err.find(needle), std::string::npos) << p.err;
@@ -134,6 +203,8 @@ TEST(TraceRecord, BadArgumentsGetOneLineAndExitCode2) {
     expect_one_line_exit_2(pymembench({"record", "--out", "/nonexistent/dir/x.trace", "--", kRealPrograms + "json_roundtrip.py"}),
                            "/nonexistent/dir/x.trace");
     expect_one_line_exit_2(pymembench({"record", "--bogus", "--out", trace}), "unknown option '--bogus'");
+    expect_one_line_exit_2(pymembench({"record", "--interpreter", "pypy", "--out", trace, "--", kRealPrograms + "json_roundtrip.py"}),
+                           "unknown interpreter 'pypy' (accepted: executable, embedded)");
 }
 
 TEST(TraceReplay, DamagedTruncatedOrForeignFilesAreRefusedBeforeAnythingRuns) {
@@ -170,9 +241,9 @@ TEST(TraceReplay, TouchModesWriteTheMemoryTheyName) {
         trace::TraceWriter w(trace, nlohmann::json::object());
         const std::uint32_t small = w.malloc(trace::Domain::object, 1, 100);
         const std::uint32_t big = w.malloc(trace::Domain::mem, 2, 64u << 20);
-        w.realloc(trace::Domain::mem, 3, small, 200);
-        w.free(trace::Domain::mem, 4, big);
-        w.free(trace::Domain::object, 5, small);
+        w.realloc(trace::Domain::mem, 3, small, 100, 200);
+        w.free(trace::Domain::mem, 4, big, 64u << 20);
+        w.free(trace::Domain::object, 5, small, 200);
         w.finish({});
     }
     const std::string out = temp_path("touch.json");

@@ -1,29 +1,26 @@
 // Recording a real Python program's allocations: `pymembench record --out TRACE -- script.py ..`.
 //
-// The program runs in this process, in the system's CPython 3.11 (libpython3.11, embedded, with
-// the standard library of the interpreter this build was configured with), as `python3.11
-// script.py ..` would run it: sys.argv is the program's command, sys.path[0] its directory, and
-// `-m module ..` runs a module as `python -m` does. Before the interpreter starts, the allocators
-// of the object domain (PyObject_Malloc and friends) and the mem domain (PyMem_Malloc and
-// friends), both CPython's pymalloc in 3.11, are wrapped with PyMem_SetAllocator: each call goes
-// to the original and then, when it succeeded, becomes an event in the trace (trace_format.h),
-// tagged with its domain, with the time since recording began (the TSC, as the op clock reads
-// it, read every 16th event: the events between share the last reading, so times have a
-// resolution of about a microsecond). Blocks are known by address -> slot in a map indexed by
-// the address (address_slots.h), held outside the domains recorded.
-//
-// The raw domain (PyMem_RawMalloc: the C library's malloc in 3.11, callable without the GIL, and
-// where pymalloc itself sends requests above 512 bytes) is not recorded: hooking it would record
-// those large blocks twice and need a lock the program does not take.
+// The program runs as `python3.11 script.py ..` would run it (sys.argv is the program's command,
+// sys.path[0] its directory, `-m module ..` runs a module as `python -m` does) in one of two
+// interpreters, as the python workload's (harness/interpreter_run.h):
+//   - executable: Debian's /usr/bin/python3.11 itself, with the agent preloaded, which records
+//     inside it (harness/executable_recording.h); the interpreter a program's users run and the
+//     one the python workload measures, so a trace's sequence is that run's;
+//   - embedded: the libpython3.11 this process embeds (record_embedded below): the only one in
+//     sanitizer builds, which have no agent.
+// In both, the allocation hooks (recording_hooks.h) wrap the object and mem domains before the
+// interpreter's first allocation.
 //
 // What is recorded: the interpreter's start-up (its first events, counted in the footer), then the
-// program, until it returns, raises or calls sys.exit; not the interpreter's finalization. The
-// object and mem domains are only ever called with the GIL held, so the hooks need no lock.
+// program, until it returns, raises or calls sys.exit (threads joined, atexit run); not the
+// interpreter's finalization. The footer's exit status is the program's.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace pmb::trace {
 
@@ -40,8 +37,13 @@ struct RecordResult {
     std::uint64_t peak_live_bytes = 0;
 };
 
-// Runs the program and writes the trace; throws std::invalid_argument (one line) when the program
-// cannot be found or the trace cannot be written. Call at most once per process.
-RecordResult record_python_program(const RecordOptions& options);
+// The trace's metadata that the recording process does not add itself (python_version, clock):
+// the command, the recorder's command line, the start time, the domains, the interpreter.
+nlohmann::json recording_metadata(const RecordOptions& options, const std::string& interpreter);
+
+// Runs the program in the embedded interpreter and writes the trace; throws std::invalid_argument
+// (one line) when the program cannot be found or the trace cannot be written, std::runtime_error
+// when a write failed on the way. Call at most once per process.
+RecordResult record_embedded(const RecordOptions& options);
 
 }  // namespace pmb::trace

@@ -1,5 +1,8 @@
 #include "workloads/trace/trace_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -16,24 +19,35 @@ void put_u32(std::uint8_t* p, std::uint32_t v) {
 }  // namespace
 
 TraceWriter::TraceWriter(const std::string& path, const nlohmann::json& meta) : path_(path) {
-    file_ = std::fopen(path.c_str(), "wb");
-    if (file_ == nullptr)
-        throw std::invalid_argument("cannot write the trace " + path + ": " + std::strerror(errno));
-    stream_buffer_.resize(1 << 20);
-    std::setvbuf(file_, stream_buffer_.data(), _IOFBF, stream_buffer_.size());
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::invalid_argument("cannot write the trace " + path + ": " + std::strerror(errno));
     const std::string text = meta.dump();
     if (text.size() > kMaxMetaBytes) throw std::invalid_argument("trace metadata too large");
     std::uint8_t header[16];
     std::memcpy(header, kMagic, 8);
     put_u32(header + 8, kVersion);
     put_u32(header + 12, static_cast<std::uint32_t>(text.size()));
-    failed_ |= std::fwrite(header, 1, sizeof header, file_) != sizeof header;
-    failed_ |= std::fwrite(text.data(), 1, text.size(), file_) != text.size();
+    write_all(header, sizeof header);
+    write_all(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
     chunk_.resize(kChunkTarget + kFooterBytes + kMaxEventBytes);
 }
 
 TraceWriter::~TraceWriter() {
-    if (file_ != nullptr) std::fclose(file_);
+    if (fd_ >= 0) close(fd_);
+}
+
+void TraceWriter::write_all(const std::uint8_t* data, std::size_t size) {
+    while (size > 0 && fd_ >= 0 && !failed_) {
+        const ssize_t n = ::write(fd_, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            failed_ = true;
+            errno_ = n < 0 ? errno : ENOSPC;
+            break;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
 }
 
 void TraceWriter::flush_chunk(std::uint8_t tag) {
@@ -42,8 +56,8 @@ void TraceWriter::flush_chunk(std::uint8_t tag) {
     put_u32(header + 1, static_cast<std::uint32_t>(used_));
     put_u32(header + 5, chunk_events_);
     put_u32(header + 9, static_cast<std::uint32_t>(crc32(0, chunk_.data(), static_cast<uInt>(used_))));
-    failed_ |= std::fwrite(header, 1, sizeof header, file_) != sizeof header;
-    failed_ |= std::fwrite(chunk_.data(), 1, used_, file_) != used_;
+    write_all(header, sizeof header);
+    write_all(chunk_.data(), used_);
     used_ = 0;
     chunk_events_ = 0;
 }
@@ -55,10 +69,10 @@ void TraceWriter::finish(const Ending& ending) {
     fields[kCallocs] = counts_[1];
     fields[kReallocs] = counts_[2];
     fields[kFrees] = counts_[3];
-    fields[kPeakLiveBytes] = slots_.peak_live_bytes();
-    fields[kPeakLiveBlocks] = slots_.peak_live_blocks();
-    fields[kLiveBlocksAtEnd] = slots_.live_blocks();
-    fields[kLiveBytesAtEnd] = slots_.live_bytes();
+    fields[kPeakLiveBytes] = peak_live_bytes_;
+    fields[kPeakLiveBlocks] = peak_live_blocks_;
+    fields[kLiveBlocksAtEnd] = live_blocks_;
+    fields[kLiveBytesAtEnd] = live_bytes_;
     fields[kDurationNs] = ending.duration_ns;
     fields[kProgramStartEvent] = ending.program_start_event;
     fields[kUnknownBlocks] = ending.unknown_blocks;
@@ -66,9 +80,12 @@ void TraceWriter::finish(const Ending& ending) {
     for (std::uint64_t v : fields)
         for (int i = 0; i < 8; ++i) chunk_[used_++] = static_cast<std::uint8_t>(v >> (8 * i));
     flush_chunk(kFooterTag);
-    failed_ |= std::fclose(file_) != 0;
-    file_ = nullptr;
-    if (failed_) throw std::runtime_error("writing the trace " + path_ + " failed: " + std::strerror(errno));
+    if (fd_ >= 0 && close(fd_) != 0 && !failed_) {
+        failed_ = true;
+        errno_ = errno;
+    }
+    fd_ = -1;
+    if (failed_) throw std::runtime_error("writing the trace " + path_ + " failed: " + std::strerror(errno_));
 }
 
 }  // namespace pmb::trace
