@@ -18,6 +18,51 @@
 #include "workloads/trace/memory_touch.h"
 #include "workloads/trace/replay_program.h"
 
+namespace {
+
+// The bare loop, apart so that an instruction count can be limited to it
+// (scripts/bench-replay-instructions.sh: valgrind --toggle-collect=*replay_words*).
+[[gnu::noinline]] void replay_words(const std::vector<std::uint64_t>& words, const pmb::AllocatorOps ops,
+                                    pmb::trace::TouchMode mode, std::vector<void*>& ptrs) {
+    using namespace pmb::trace;
+    using namespace pmb::trace::replay_word;
+    const std::uint64_t* w = words.data();
+    const std::uint64_t* const end = w + words.size();
+    while (w != end) {
+        const std::uint64_t word = *w++;
+        const auto slot = static_cast<std::uint32_t>(word >> kSlotShift & kSlotMask);
+        const std::size_t size = (word & kLongSizeBit) != 0 ? *w++ : word >> kSizeShift;
+        void*& block = ptrs[slot];
+        switch (static_cast<EventKind>(word & kKindMask)) {
+        case EventKind::malloc:
+            block = ops.malloc(ops.ctx, size);
+            touch_added(mode, block, 0, size);
+            break;
+        case EventKind::calloc: {
+            const std::uint64_t nelem = w[0], elsize = w[1];
+            w += 2;
+            block = ops.calloc(ops.ctx, nelem, elsize);
+            touch_added(mode, block, 0, nelem * elsize);
+            break;
+        }
+        case EventKind::realloc: {
+            const std::size_t old_size = (word & kNullBit) != 0 ? 0 : *w++;
+            if ((word & kNullBit) != 0) block = nullptr;
+            block = ops.realloc(ops.ctx, block, size);
+            touch_added(mode, block, old_size, size);
+            break;
+        }
+        case EventKind::free:
+            if ((word & kNullBit) != 0) break;
+            touch_before_free(mode, block, size);
+            ops.free(ops.ctx, block);
+            break;
+        }
+    }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     using namespace pmb;
     using namespace pmb::trace;
@@ -48,39 +93,7 @@ int main(int argc, char** argv) {
         const TouchMode mode = *touch;
         std::vector<void*> ptrs(slots, nullptr);
         const auto t0 = std::chrono::steady_clock::now();
-        const std::uint64_t* w = words.data();
-        const std::uint64_t* const end = w + words.size();
-        while (w != end) {
-            const std::uint64_t word = *w++;
-            const auto slot = static_cast<std::uint32_t>(word >> kSlotShift & kSlotMask);
-            const std::size_t size = (word & kLongSizeBit) != 0 ? *w++ : word >> kSizeShift;
-            void*& block = ptrs[slot];
-            switch (static_cast<EventKind>(word & kKindMask)) {
-            case EventKind::malloc:
-                block = ops.malloc(ops.ctx, size);
-                touch_added(mode, block, 0, size);
-                break;
-            case EventKind::calloc: {
-                const std::uint64_t nelem = w[0], elsize = w[1];
-                w += 2;
-                block = ops.calloc(ops.ctx, nelem, elsize);
-                touch_added(mode, block, 0, nelem * elsize);
-                break;
-            }
-            case EventKind::realloc: {
-                const std::size_t old_size = (word & kNullBit) != 0 ? 0 : *w++;
-                if ((word & kNullBit) != 0) block = nullptr;
-                block = ops.realloc(ops.ctx, block, size);
-                touch_added(mode, block, old_size, size);
-                break;
-            }
-            case EventKind::free:
-                if ((word & kNullBit) != 0) break;
-                touch_before_free(mode, block, size);
-                ops.free(ops.ctx, block);
-                break;
-            }
-        }
+        replay_words(words, ops, mode, ptrs);
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::printf("{\"events\": %llu, \"wall_s\": %.9f, \"ns_per_event\": %.4f}\n",
                     static_cast<unsigned long long>(events), wall, 1e9 * wall / static_cast<double>(events));

@@ -99,44 +99,52 @@ public:
         const std::uint64_t* pos = cursor_->position();
         const std::uint64_t* window_end = cursor_->window_end();
         std::uint64_t null_frees = 0;
-        for (std::uint64_t i = begin; i < end; ++i) {
-            if (window_end - pos < trace::ReplayProgram::Cursor::kMaxEventWords) {
+        // The buffer is refilled between runs of events, never inside one: a run of n events needs
+        // at most n * kMaxEventWords words, so the inner loop has no bounds check.
+        constexpr std::uint64_t kRun = trace::ReplayProgram::Cursor::kBufferWords / 2 /
+                                       trace::ReplayProgram::Cursor::kMaxEventWords;
+        for (std::uint64_t run_begin = begin; run_begin < end;) {
+            const std::uint64_t run_end = std::min(end, run_begin + kRun);
+            if (static_cast<std::uint64_t>(window_end - pos) < (run_end - run_begin) * trace::ReplayProgram::Cursor::kMaxEventWords) {
                 cursor_->refill(pos);
                 pos = cursor_->position();
                 window_end = cursor_->window_end();
             }
-            const std::uint64_t w = *pos++;
-            const auto slot = static_cast<std::uint32_t>(w >> kSlotShift & kSlotMask);
-            const std::size_t size = (w & kLongSizeBit) != 0 ? *pos++ : w >> kSizeShift;
-            void*& block = blocks[slot];
-            switch (static_cast<EventKind>(w & kKindMask)) {
-            case EventKind::malloc:
-                block = heap.allocate(size);
-                trace::touch_added(touch, block, 0, size);
-                break;
-            case EventKind::calloc: {
-                const std::uint64_t nelem = pos[0], elsize = pos[1];
-                pos += 2;
-                block = heap.allocate_zeroed(nelem, elsize);
-                trace::touch_added(touch, block, 0, nelem * elsize);
-                break;
-            }
-            case EventKind::realloc: {
-                const bool of_null = (w & kNullBit) != 0;
-                const std::size_t old_size = of_null ? 0 : *pos++;
-                block = heap.reallocate(of_null ? nullptr : block, old_size, size);
-                trace::touch_added(touch, block, old_size, size);
-                break;
-            }
-            case EventKind::free:
-                if ((w & kNullBit) != 0) {
-                    ++null_frees;
+            for (std::uint64_t i = run_begin; i < run_end; ++i) {
+                const std::uint64_t w = *pos++;
+                const auto slot = static_cast<std::uint32_t>(w >> kSlotShift & kSlotMask);
+                const std::size_t size = (w & kLongSizeBit) != 0 ? *pos++ : w >> kSizeShift;
+                void*& block = blocks[slot];
+                switch (static_cast<EventKind>(w & kKindMask)) {
+                case EventKind::malloc:
+                    block = heap.allocate(size);
+                    trace::touch_added(touch, block, 0, size);
+                    break;
+                case EventKind::calloc: {
+                    const std::uint64_t nelem = pos[0], elsize = pos[1];
+                    pos += 2;
+                    block = heap.allocate_zeroed(nelem, elsize);
+                    trace::touch_added(touch, block, 0, nelem * elsize);
                     break;
                 }
-                trace::touch_before_free(touch, block, size);
-                heap.release(block, size);
-                break;
+                case EventKind::realloc: {
+                    const bool of_null = (w & kNullBit) != 0;
+                    const std::size_t old_size = of_null ? 0 : *pos++;
+                    block = heap.reallocate(of_null ? nullptr : block, old_size, size);
+                    trace::touch_added(touch, block, old_size, size);
+                    break;
+                }
+                case EventKind::free:
+                    if ((w & kNullBit) != 0) {
+                        ++null_frees;
+                        break;
+                    }
+                    trace::touch_before_free(touch, block, size);
+                    heap.release(block, size);
+                    break;
+                }
             }
+            run_begin = run_end;
         }
         heap.commit();
         cursor_->set_position(pos);

@@ -68,8 +68,9 @@ public:
     const std::array<std::uint64_t, kFooterFields>& footer() const { return footer_; }
 
     // Reads the words in order, a buffer at a time. A loop that reads many words keeps its own
-    // position: it reads freely below window_end(), and calls refill(position) when fewer than
-    // kMaxEventWords words are left before it (the last buffer ends with the program).
+    // position: it reads freely below window_end(), and calls refill(position) before a run of
+    // events that might need more words than are left (at most kMaxEventWords an event; the last
+    // buffer ends with the program).
     class Cursor {
     public:
         static constexpr std::ptrdiff_t kMaxEventWords = 4;
