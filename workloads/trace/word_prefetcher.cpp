@@ -39,7 +39,7 @@ namespace {
 
 // Futexes between processes: not FUTEX_PRIVATE, since the page is mapped in two address spaces.
 void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t seen, long timeout_ns) {
-    const timespec timeout{0, timeout_ns};
+    const timespec timeout{timeout_ns / 1'000'000'000, timeout_ns % 1'000'000'000};
     syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, seen, &timeout, nullptr, 0);
 }
 void futex_wake(std::atomic<std::uint32_t>& word) {
