@@ -15,7 +15,7 @@
 
 #include "allocators/pool/pool_allocator.h"
 #include "collectors/generational_collector.h"
-#include "harness/clock.h"
+#include "measure/clock.h"
 #include "objects/list.h"
 #include "objects/scalars.h"
 #include "objects/tuple.h"

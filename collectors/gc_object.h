@@ -7,7 +7,7 @@
 
 #include <cstddef>
 
-#include "collectors/collector.h"
+#include "objects/collector.h"
 #include "collectors/gc_list.h"
 #include "objects/heap.h"
 #include "objects/object.h"

@@ -29,7 +29,7 @@
 #include <memory>
 #include <string>
 
-#include "collectors/collector.h"
+#include "objects/collector.h"
 
 namespace pmb {
 

@@ -46,7 +46,7 @@
 #include <memory>
 #include <string>
 
-#include "collectors/collector.h"
+#include "objects/collector.h"
 
 namespace pmb {
 

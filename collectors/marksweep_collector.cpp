@@ -8,7 +8,7 @@
 #include "collectors/gc_list.h"
 #include "collectors/gc_object.h"
 #include "collectors/pause_log.h"
-#include "harness/clock.h"
+#include "measure/clock.h"
 #include "objects/runtime.h"
 
 namespace pmb {

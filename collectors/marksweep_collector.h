@@ -26,7 +26,7 @@
 #include <memory>
 #include <string>
 
-#include "collectors/collector.h"
+#include "objects/collector.h"
 
 namespace pmb {
 

@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collectors/collector.h"
-#include "harness/clock.h"
-#include "harness/latency_histogram.h"
+#include "objects/collector.h"
+#include "measure/clock.h"
+#include "measure/latency_histogram.h"
 
 namespace pmb {
 

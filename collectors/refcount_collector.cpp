@@ -1,6 +1,6 @@
 #include "collectors/refcount_collector.h"
 
-#include "harness/latency_histogram.h"
+#include "measure/latency_histogram.h"
 
 #include "objects/runtime.h"
 

@@ -10,7 +10,7 @@
 
 #include <memory>
 
-#include "collectors/collector.h"
+#include "objects/collector.h"
 
 namespace pmb {
 

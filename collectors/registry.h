@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/collector.h"
+#include "objects/collector.h"
 
 namespace pmb {
 

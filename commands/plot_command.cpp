@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "commands/command.h"
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 
 namespace pmb {
 namespace {

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "commands/command.h"
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 #include "harness/executable_recording.h"
 #include "harness/python_child.h"
 #include "results/results_file.h"

@@ -14,7 +14,7 @@
 #include "collectors/registry.h"
 #include "commands/command.h"
 #include "harness/matrix_runner.h"
-#include "harness/metadata.h"
+#include "measure/metadata.h"
 #include "results/results_csv.h"
 #include "results/results_file.h"
 #include "results/run_summaries.h"

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/op_clock.h"
+#include "measure/op_clock.h"
 #include "harness/results_pipe.h"
 #include "workloads/trace/recording_hooks.h"
 #include "workloads/trace/trace_writer.h"

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 #include "harness/python_child.h"
 #include "workloads/interpreter/embedded_python.h"
 

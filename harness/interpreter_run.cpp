@@ -8,8 +8,8 @@
 #include <new>
 #include <stdexcept>
 
-#include "harness/build_info.h"
-#include "harness/clock.h"
+#include "measure/build_info.h"
+#include "measure/clock.h"
 #include "harness/program_measurement.h"
 #include "harness/python_child.h"
 #include "workloads/interpreter/allocator_domains.h"

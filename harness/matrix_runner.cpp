@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "allocators/registry.h"
-#include "harness/metadata.h"
+#include "measure/metadata.h"
 #include "harness/progress_display.h"
 #include "harness/single_run.h"
 #include "results/results_csv.h"

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "harness/clock.h"
+#include "measure/clock.h"
 
 extern char** environ;
 

@@ -8,9 +8,9 @@
 
 #include <cerrno>
 
-#include "harness/clock.h"
-#include "harness/memory_timeline.h"
-#include "harness/mutator_utilization.h"
+#include "measure/clock.h"
+#include "measure/memory_timeline.h"
+#include "measure/mutator_utilization.h"
 #include "workloads/interpreter/allocator_domains.h"
 #include "workloads/interpreter/embedded_python.h"
 

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 
 #ifndef PMB_PYTHON_AGENT
 #define PMB_PYTHON_AGENT ""  // sanitizer builds have none

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 #include "harness/matrix_runner.h"
 #include "harness/process_runner.h"
 #include "harness/single_run.h"

@@ -22,7 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "collectors/collector.h"
+#include "objects/collector.h"
 #include "objects/heap.h"
 #include "objects/object.h"
 

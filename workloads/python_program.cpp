@@ -17,7 +17,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 
 #include "workloads/interpreter/embedded_python.h"
 #include "workloads/interpreter/program_command.h"

@@ -15,7 +15,7 @@
 
 #include "collectors/generational_collector.h"
 #include "collectors/registry.h"
-#include "harness/clock.h"
+#include "measure/clock.h"
 #include "objects/instance.h"
 #include "objects/list.h"
 #include "objects/scalars.h"

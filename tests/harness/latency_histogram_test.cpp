@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "harness/latency_histogram.h"
+#include "measure/latency_histogram.h"
 
 namespace pmb {
 namespace {

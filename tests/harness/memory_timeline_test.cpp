@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "harness/memory_timeline.h"
+#include "measure/memory_timeline.h"
 
 namespace pmb {
 namespace {

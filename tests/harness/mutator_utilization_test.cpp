@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "harness/mutator_utilization.h"
+#include "measure/mutator_utilization.h"
 
 namespace pmb {
 namespace {

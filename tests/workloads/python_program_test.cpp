@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 #include "results/results_file.h"
 #include "tests/support/pymembench_cli.h"
 #include "workloads/interpreter/program_command.h"

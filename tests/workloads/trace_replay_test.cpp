@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 #include "results/results_file.h"
 #include "tests/support/pymembench_cli.h"
 #include "workloads/trace/trace_writer.h"

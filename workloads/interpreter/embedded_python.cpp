@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 
 namespace pmb::python {
 namespace {

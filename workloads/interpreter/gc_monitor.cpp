@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "harness/clock.h"
+#include "measure/clock.h"
 
 namespace pmb::python {
 namespace {

@@ -22,7 +22,7 @@
 
 #include <cstdint>
 
-#include "harness/op_clock.h"
+#include "measure/op_clock.h"
 #include "workloads/trace/trace_writer.h"
 
 namespace pmb::trace {

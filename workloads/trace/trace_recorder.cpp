@@ -3,9 +3,9 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include "harness/build_info.h"
-#include "harness/metadata.h"
-#include "harness/op_clock.h"
+#include "measure/build_info.h"
+#include "measure/metadata.h"
+#include "measure/op_clock.h"
 #include "workloads/interpreter/embedded_python.h"
 #include "workloads/interpreter/gc_monitor.h"
 #include "workloads/trace/recording_hooks.h"

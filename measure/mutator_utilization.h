@@ -17,7 +17,7 @@
 #include <optional>
 #include <span>
 
-#include "collectors/collector.h"
+#include "measure/pause.h"
 
 namespace pmb {
 

@@ -1,4 +1,4 @@
-#include "harness/metadata.h"
+#include "measure/metadata.h"
 
 #include <Python.h>
 #include <gnu/libc-version.h>
@@ -11,7 +11,7 @@
 #include <ctime>
 #include <fstream>
 
-#include "harness/build_info.h"
+#include "measure/build_info.h"
 
 namespace pmb {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/latency_histogram.h"
+#include "measure/latency_histogram.h"
 
 #include <algorithm>
 #include <cmath>

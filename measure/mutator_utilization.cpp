@@ -1,4 +1,4 @@
-#include "harness/mutator_utilization.h"
+#include "measure/mutator_utilization.h"
 
 #include <algorithm>
 #include <stdexcept>

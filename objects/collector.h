@@ -1,4 +1,5 @@
-// The reclamation axis: what every collector looks like to the object model.
+// The reclamation axis: what every collector looks like to the object model. The interface lives
+// with the object model, which calls it; the collectors themselves are in collectors/.
 //
 // A collector owns the life of object memory: it allocates a new object's storage (adding its own
 // header in front if it needs one), decides when to look for garbage, and gives storage back. It
@@ -23,16 +24,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/pause.h"
 #include "objects/heap.h"
 #include "objects/object.h"
 
 namespace pmb {
-
-// One stop-the-world collection: when it started (harness clock, now_ns) and how long it took.
-struct GcPause {
-    std::uint64_t start_ns = 0;
-    std::uint64_t duration_ns = 0;
-};
 
 // What a collector reports at the end of a run.
 struct CollectorReport {

@@ -1,4 +1,4 @@
-#include "harness/op_clock.h"
+#include "measure/op_clock.h"
 
 #include <cstdlib>
 #include <fstream>

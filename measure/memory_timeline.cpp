@@ -1,4 +1,4 @@
-#include "harness/memory_timeline.h"
+#include "measure/memory_timeline.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-#include "harness/clock.h"
+#include "measure/clock.h"
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
