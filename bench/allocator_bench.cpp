@@ -19,7 +19,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -27,6 +26,7 @@
 
 #include "allocators/registry.h"
 #include "bench/preload_self.h"
+#include "measure/memory_timeline.h"
 
 namespace {
 
@@ -57,17 +57,9 @@ std::size_t python_like_size(XorShift& rng) {
     return 272 + 16 * (extra % 16);                              // 272..512
 }
 
-std::uint64_t vm_hwm_bytes() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-    return 0;
-}
-
 void report(benchmark::State& state, std::int64_t blocks_per_iteration) {
     state.SetItemsProcessed(state.iterations() * blocks_per_iteration);
-    state.counters["peak_rss_bytes"] = static_cast<double>(vm_hwm_bytes());
+    state.counters["peak_rss_bytes"] = static_cast<double>(pmb::process_peak_rss_bytes());
 }
 
 void BM_pair(benchmark::State& state) {

@@ -5,15 +5,16 @@
 //          move_unreachable, bit 0 (kNextUnreachable) marks objects on the tentatively
 //          unreachable list.
 //   prev_: the previous GCHead, with two flag bits below it (heads are 16-byte aligned):
-//          bit 0 kPrevFinalized in CPython; the model has no finalizers, so here it is the
-//          incremental collector's old-space bit (kPrevOldSpace: which half of the old
-//          generation, pending or visited, the object is in), as 3.14 keeps one in _gc_next;
+//          bit 0 kPrevOldSpace: which half of the incremental collector's old generation
+//          (pending or visited) the object is in, as 3.14 keeps one in _gc_next; it is kept
+//          through a collection's gc_refs. Only the incremental collector sets it. (CPython 3.11
+//          has its "finalized" flag here; the model has no finalizers, so nothing needs that.)
 //          bit 1 kPrevCollecting (the object is in the generation being collected). While a collection computes
 //          gc_refs, the bits above the flags hold gc_refs instead of the pointer and the list is
 //          only singly linked; move_unreachable restores the prev pointers.
 //
 // Invariants outside a collection: every tracked object is on exactly one generation's list;
-// for every node n on a list, n->next()->prev() == n; no flag bit is set.
+// for every node n on a list, n->next()->prev() == n; no flag bit is set but kPrevOldSpace.
 #pragma once
 
 #include <cstddef>
@@ -25,8 +26,7 @@ namespace pmb {
 
 struct GCHead {
     static constexpr std::uintptr_t kNextUnreachable = 1;
-    static constexpr std::uintptr_t kPrevFinalized = 1;
-    static constexpr std::uintptr_t kPrevOldSpace = kPrevFinalized;
+    static constexpr std::uintptr_t kPrevOldSpace = 1;
     static constexpr std::uintptr_t kPrevCollecting = 2;
     static constexpr std::uintptr_t kPrevFlags = 3;
     static constexpr int kRefsShift = 2;
@@ -50,7 +50,7 @@ struct GCHead {
     }
     // update_refs: gc_refs = refcount, and mark as being collected.
     void reset_refs(std::intptr_t refs) {
-        prev_ = (prev_ & kPrevFinalized) | kPrevCollecting | (static_cast<std::uintptr_t>(refs) << kRefsShift);
+        prev_ = (prev_ & kPrevOldSpace) | kPrevCollecting | (static_cast<std::uintptr_t>(refs) << kRefsShift);
     }
     void decref() { prev_ -= std::uintptr_t{1} << kRefsShift; }
 

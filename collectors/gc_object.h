@@ -47,12 +47,12 @@ inline void track_on(GCHead* list, Object* obj) {
     if (!gc->tracked()) gc_list_append(gc, list);
 }
 
-// Off its list, keeping the prev_ bits in `keep` (gen keeps kPrevFinalized, as CPython does).
-inline void untrack_object(Object* obj, std::uintptr_t keep = 0) {
+// Off its list; an untracked object carries no flag.
+inline void untrack_object(Object* obj) {
     GCHead* gc = GCHead::of(obj);
     if (gc->tracked()) {
         gc_list_remove(gc);
-        gc->prev_ &= keep;
+        gc->prev_ = 0;
     }
 }
 

@@ -53,7 +53,7 @@ public:
     }
 
     void track(Object* obj) override { track_on(&gens_[0].head, obj); }
-    void untrack(Object* obj) override { untrack_object(obj, GCHead::kPrevFinalized); }
+    void untrack(Object* obj) override { untrack_object(obj); }
     bool is_tracked(const Object* obj) const override { return object_is_tracked(obj); }
 
     void release(Object* obj, std::size_t size) override {

@@ -2,7 +2,7 @@
 // PyObject on a 64-bit build, followed by the type's payload.
 //
 // Sizes are CPython's, not C++'s: a type's `size_of` returns what CPython would allocate for the
-// object body (tp_basicsize + tp_itemsize * n, e.g. 28 bytes for a small int), and the C++ struct
+// object body (tp_basicsize + tp_itemsize * n; a one-digit int takes 32 bytes, objects/scalars.h says why), and the C++ struct
 // that views the body always fits inside that size. A collector with a cycle detector puts its
 // own header (CPython's 16-byte PyGC_Head) in front of GC-capable objects; the object pointer
 // always points past it, so workloads and types never see it.

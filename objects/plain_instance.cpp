@@ -18,12 +18,13 @@ static_assert(sizeof(PlainInstance) == 40, "a 3.11 plain instance is 24 bytes + 
 PlainInstance* as_instance(Object* o) { return reinterpret_cast<PlainInstance*>(o); }
 
 // new_values: a prefix of round_up(slots + 2, 8) bytes, then one pointer per slot. The prefix's
-// last word records the slot count here (CPython keeps the prefix size in its last byte).
+// last word, just before the first slot, records the slot count here (CPython keeps the prefix
+// size in its last byte).
 std::size_t prefix_bytes(std::size_t slots) { return (slots + 2 + 7) & ~std::size_t{7}; }
 
 std::size_t slot_count(Object* self) {
     PlainInstance* inst = as_instance(self);
-    // The prefix holds at least 8 bytes; its first word records the slot count.
+    // The prefix holds at least 8 bytes; its last word, just before values, records the slot count.
     return *reinterpret_cast<std::size_t*>(reinterpret_cast<char*>(inst->values) - 8);
 }
 
