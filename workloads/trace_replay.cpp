@@ -101,7 +101,7 @@ public:
         std::uint64_t null_frees = 0;
         // The buffer is refilled between runs of events, never inside one: a run of n events needs
         // at most n * kMaxEventWords words, so the inner loop has no bounds check.
-        constexpr std::uint64_t kRun = trace::ReplayProgram::Cursor::kMaxRunWords /
+        constexpr std::uint64_t kRun = trace::ReplayProgram::Cursor::kBufferWords / 2 /
                                        trace::ReplayProgram::Cursor::kMaxEventWords;
         for (std::uint64_t run_begin = begin; run_begin < end;) {
             const std::uint64_t run_end = std::min(end, run_begin + kRun);
@@ -166,7 +166,7 @@ public:
                 {"null_frees_skipped", null_frees_},
                 {"blocks_live_at_end_of_trace", left_live_},
                 {"replay_bookkeeping_bytes",
-                 blocks_.capacity() * sizeof(void*) + trace::ReplayProgram::Cursor::kBufferBytes}};
+                 blocks_.capacity() * sizeof(void*) + trace::ReplayProgram::Cursor::kBufferWords * sizeof(std::uint64_t)}};
     }
 
 private:

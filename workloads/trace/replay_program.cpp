@@ -187,23 +187,20 @@ std::vector<std::pair<std::uint32_t, std::uint64_t>> ReplayProgram::live_at_end(
     return out;
 }
 
-ReplayProgram::Cursor::Cursor(const ReplayProgram& program) : prefetcher_(program.fd_, program.words_) {
-    if (prefetcher_.chunks() == 0) return;
-    pos_ = prefetcher_.acquire(0);
-    window_end_ = pos_ + prefetcher_.words_in(0);
+ReplayProgram::Cursor::Cursor(const ReplayProgram& program) : program_(program), buffer_(kBufferWords) {
+    pos_ = window_end_ = buffer_.data();
 }
 
 void ReplayProgram::Cursor::refill(const std::uint64_t* position) {
     pos_ = position;
-    if (chunk_ + 1 >= prefetcher_.chunks()) return;
-    const auto left = static_cast<std::size_t>(window_end_ - position);
-    if (left >= static_cast<std::size_t>(kMaxRunWords)) throw std::logic_error("Cursor::refill with a run's words still left");
-    std::uint64_t* next = prefetcher_.acquire(chunk_ + 1);
-    std::memcpy(next - left, position, left * sizeof(std::uint64_t));
-    prefetcher_.release(chunk_);
-    ++chunk_;
-    pos_ = next - left;
-    window_end_ = next + prefetcher_.words_in(chunk_);
+    if (next_word_ == program_.words_) return;
+    const auto left = static_cast<std::size_t>(window_end_ - pos_);
+    std::memmove(buffer_.data(), pos_, left * sizeof(std::uint64_t));
+    const std::uint64_t more = std::min<std::uint64_t>(kBufferWords - left, program_.words_ - next_word_);
+    program_.read_words(next_word_, more, buffer_.data() + left);
+    next_word_ += more;
+    pos_ = buffer_.data();
+    window_end_ = pos_ + left + more;
 }
 
 }  // namespace pmb::trace

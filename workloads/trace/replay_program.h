@@ -15,14 +15,15 @@
 //   then       calloc: nelem, elsize (two words); realloc of a live block: its old size (one word)
 //
 // So the replay keeps a table of one pointer per slot and the Heap's accounting, exactly as
-// before: its peak live bytes still equal the recording's. The replay reads the words through a
-// Cursor, from two 128 KiB buffers that a helper process fills ahead from the memfd
-// (word_prefetcher.h): the kernel's copy happens on the other core while the replay runs, so the
-// program adds under 300 KiB to the resident set however long the trace is. Copying in the
-// replaying process (a pread every 32 k words) had cost about a nanosecond an event that the bare
-// loop of bench/replay_baseline.cpp, reading an array, overlaps with its work; mapping the memfd a
-// window at a time cost more (page-table work per 4 KiB page). The memfd's pages are the kernel's
-// shared memory, not the process's resident set.
+// before: its peak live bytes still equal the recording's. The words are read from the memfd into
+// a buffer of kBufferWords (256 KiB, small enough to stay in the core's cache), a pread at a
+// time: the same physical pages serve the whole replay, so the program adds 256 KiB to the
+// resident set however long the trace is, and reading it costs a kernel copy per 32 k words, no
+// page fault or mapping (mapping the memfd a window at a time cost 1-2 ns an event in page-table
+// work alone). The memfd's pages are the kernel's shared memory, not the process's resident set.
+// A helper process reading the words ahead into shared buffers (so that the copy would happen on
+// the other core) was built and measured against this, side by side: it was no faster, and
+// slower on most programs and backends, so the copy stays in the replaying process.
 //
 // Invariants: the words are a valid encoding of every event of the trace, in order (every slot a
 // free or realloc names is live, and the sizes are those the trace recorded); events() equals the
@@ -38,7 +39,6 @@
 #include <vector>
 
 #include "workloads/trace/trace_reader.h"
-#include "workloads/trace/word_prefetcher.h"
 
 namespace pmb::trace {
 
@@ -70,15 +70,14 @@ public:
     // The trace's footer, checked.
     const std::array<std::uint64_t, kFooterFields>& footer() const { return footer_; }
 
-    // Reads the words in order, a chunk at a time. A loop that reads many words keeps its own
+    // Reads the words in order, a buffer at a time. A loop that reads many words keeps its own
     // position: it reads freely below window_end(), and calls refill(position) before a run of
-    // events that might need more words than are left (at most kMaxRunWords a run, kMaxEventWords
-    // an event; the last chunk ends with the program).
+    // events that might need more words than are left (at most kMaxEventWords an event; the last
+    // buffer ends with the program).
     class Cursor {
     public:
         static constexpr std::ptrdiff_t kMaxEventWords = 4;
-        static constexpr std::ptrdiff_t kMaxRunWords = WordPrefetcher::kSlackWords;
-        static constexpr std::size_t kBufferBytes = WordPrefetcher::kBufferBytes;
+        static constexpr std::size_t kBufferWords = (256u << 10) / sizeof(std::uint64_t);
 
         explicit Cursor(const ReplayProgram& program);
         // The next word; the caller reads no more than the program holds.
@@ -88,15 +87,16 @@ public:
         }
         const std::uint64_t* position() const { return pos_; }
         const std::uint64_t* window_end() const { return window_end_; }
-        // The reader is at `position`, fewer than kMaxRunWords words before window_end(): those
-        // words are put in front of the next chunk, which becomes the window.
+        // The reader is at `position` (below window_end()): the words from there on are moved to
+        // the buffer's start and the buffer filled up behind them.
         void refill(const std::uint64_t* position);
         // Where a loop that kept its own position stopped (below window_end()).
         void set_position(const std::uint64_t* position) { pos_ = position; }
 
     private:
-        WordPrefetcher prefetcher_;
-        std::uint64_t chunk_ = 0;  // the chunk the window ends in
+        const ReplayProgram& program_;
+        std::vector<std::uint64_t> buffer_;
+        std::uint64_t next_word_ = 0;  // the first word not yet in the buffer
         const std::uint64_t* pos_ = nullptr;
         const std::uint64_t* window_end_ = nullptr;
     };
