@@ -38,13 +38,6 @@ AllocatorEntry preloaded(const std::string& name, const std::string& description
             [library_path](const std::string&) { return library_path; }};
 }
 
-const AllocatorEntry& find_allocator_or_throw(const std::string& name) {
-    if (const AllocatorEntry* e = find_allocator(name)) return *e;
-    std::string accepted;
-    for (const AllocatorEntry& e : allocator_registry()) accepted += (accepted.empty() ? "" : ", ") + e.name;
-    throw std::invalid_argument("unknown allocator '" + name + "' (accepted: " + accepted + ")");
-}
-
 void check_preload_path(const std::string& path) {
     if (path.empty())
         throw std::invalid_argument("allocator 'preload' needs a library path (accepted: preload:/path/to/libfoo.so)");
@@ -89,22 +82,23 @@ const std::vector<AllocatorEntry>& allocator_registry() {
          [](const std::string& options) {
              const SlowSpec slow = parse_slow_spec(options);
              const AllocatorSpec base = parse_allocator_spec(slow.base);
-             return make_slow_allocator(slow.ns, find_allocator_or_throw(base.name).make(base.options));
+             return make_slow_allocator(slow.ns, allocator_entry(base.name).make(base.options));
          },
          [](const std::string& options) {
              const AllocatorSpec base = parse_allocator_spec(parse_slow_spec(options).base);
-             find_allocator_or_throw(base.name).check(base.options);
+             allocator_entry(base.name).check(base.options);
          },
          [](const std::string& options) {
              const AllocatorSpec base = parse_allocator_spec(parse_slow_spec(options).base);
-             return find_allocator_or_throw(base.name).preload(base.options);
-         }},
+             return allocator_entry(base.name).preload(base.options);
+         },
+         false, "slow:ns=N:BASE"},
         {"preload", "any malloc library: preload:/path/to/libfoo.so, started with LD_PRELOAD",
          [](const std::string& path) {
              check_preload_path(path);
              return make_process_malloc_allocator("preload", path.substr(path.rfind('/') + 1));
          },
-         check_preload_path, [](const std::string& path) { return path; }},
+         check_preload_path, [](const std::string& path) { return path; }, false, "preload:PATH"},
     };
     return entries;
 }
@@ -113,6 +107,18 @@ const AllocatorEntry* find_allocator(const std::string& name) {
     for (const AllocatorEntry& e : allocator_registry())
         if (e.name == name) return &e;
     return nullptr;
+}
+
+std::string accepted_allocators() {
+    std::string accepted;
+    for (const AllocatorEntry& e : allocator_registry())
+        accepted += (accepted.empty() ? "" : ", ") + (e.usage.empty() ? e.name : e.usage);
+    return accepted;
+}
+
+const AllocatorEntry& allocator_entry(const std::string& name) {
+    if (const AllocatorEntry* e = find_allocator(name)) return *e;
+    throw std::invalid_argument("unknown allocator '" + name + "' (accepted: " + accepted_allocators() + ")");
 }
 
 }  // namespace pmb

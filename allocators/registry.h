@@ -29,6 +29,10 @@ struct AllocatorEntry {
     std::function<void(const std::string& options)> check;
     // Shared object to put in the run's LD_PRELOAD for this spec ("" when none is needed).
     std::function<std::string(const std::string& options)> preload;
+    // In `run`'s default matrix ("all"); false for entries that need options to mean anything.
+    bool in_default_matrix = true;
+    // How to write a spec, where the name alone is not one (e.g. "preload:PATH"); "" otherwise.
+    std::string usage = "";
 };
 
 struct AllocatorSpec {
@@ -40,5 +44,9 @@ struct AllocatorSpec {
 AllocatorSpec parse_allocator_spec(const std::string& text);
 const std::vector<AllocatorEntry>& allocator_registry();
 const AllocatorEntry* find_allocator(const std::string& name);
+// The entry for `name`; throws std::invalid_argument naming every accepted spec otherwise.
+const AllocatorEntry& allocator_entry(const std::string& name);
+// Every entry's name (or usage), comma-separated, for error messages.
+std::string accepted_allocators();
 
 }  // namespace pmb

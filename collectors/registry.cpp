@@ -53,4 +53,11 @@ const CollectorEntry* find_collector(const std::string& name) {
     return nullptr;
 }
 
+const CollectorEntry& collector_entry(const std::string& name) {
+    if (const CollectorEntry* e = find_collector(name)) return *e;
+    std::string accepted;
+    for (const CollectorEntry& e : collector_registry()) accepted += (accepted.empty() ? "" : ", ") + e.name;
+    throw std::invalid_argument("unknown collector '" + name + "' (accepted: " + accepted + ")");
+}
+
 }  // namespace pmb

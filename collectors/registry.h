@@ -20,5 +20,7 @@ struct CollectorEntry {
 const std::vector<CollectorEntry>& collector_registry();
 // The entry for `name`, or nullptr.
 const CollectorEntry* find_collector(const std::string& name);
+// The entry for `name`; throws std::invalid_argument naming every accepted collector otherwise.
+const CollectorEntry& collector_entry(const std::string& name);
 
 }  // namespace pmb

@@ -26,8 +26,10 @@ public:
                             p.is_text ? p.default_text.c_str() : std::to_string(p.default_value).c_str(),
                             p.help.c_str());
         };
-        for (const WorkloadEntry& e : workload_registry()) print_workload(e, "");
-        for (const WorkloadEntry& e : extra_workload_registry()) print_workload(e, " (run only when named)");
+        for (const WorkloadAvailability a : {WorkloadAvailability::default_matrix, WorkloadAvailability::when_named})
+            for (const WorkloadEntry& e : workload_registry())
+                if (e.availability == a)
+                    print_workload(e, a == WorkloadAvailability::when_named ? " (run only when named)" : "");
         return 0;
     }
 };

@@ -27,12 +27,6 @@ std::atomic<bool> g_stop{false};
 
 void on_interrupt(int) { g_stop = true; }
 
-std::vector<std::string> all_names(const auto& registry) {
-    std::vector<std::string> names;
-    for (const auto& e : registry) names.push_back(e.name);
-    return names;
-}
-
 // "all" in an axis' list stands for that axis' default (the whole default matrix's names).
 std::vector<std::string> expand_all(const std::vector<std::string>& names, const std::vector<std::string>& all) {
     std::vector<std::string> out;
@@ -52,11 +46,10 @@ std::string self_executable() {
 class RunCommand final : public Command {
 public:
     RunCommand() {
-        matrix_.allocators = all_names(allocator_registry());
-        std::erase(matrix_.allocators, "preload");  // needs a path: only when asked for
-        std::erase(matrix_.allocators, "slow");     // a decorator: only when asked for
-        matrix_.collectors = all_names(collector_registry());
-        matrix_.workloads = all_names(workload_registry());
+        for (const AllocatorEntry& e : allocator_registry())
+            if (e.in_default_matrix) matrix_.allocators.push_back(e.name);
+        for (const CollectorEntry& e : collector_registry()) matrix_.collectors.push_back(e.name);
+        matrix_.workloads = workload_names(WorkloadAvailability::default_matrix);
         defaults_ = matrix_;
         matrix_.reps = 3;
         matrix_.warmup = 1;

@@ -22,9 +22,7 @@ public:
 
     int execute(const Invocation&) override {
         const AllocatorSpec spec = parse_allocator_spec(spec_);
-        const AllocatorEntry* entry = find_allocator(spec.name);
-        if (entry == nullptr) throw std::invalid_argument("unknown allocator '" + spec_ + "'");
-        auto allocator = entry->make(spec.options);
+        auto allocator = allocator_entry(spec.name).make(spec.options);
         const std::string failure = stress_allocator(allocator->ops(), options_);
         std::printf("%s: %s\n", allocator->identity().library.c_str(), failure.empty() ? "ok" : failure.c_str());
         return failure.empty() ? 0 : 1;

@@ -24,8 +24,7 @@ public:
     }
 
     int execute(const Invocation&) override {
-        if (options_.workloads.empty())
-            for (const WorkloadEntry& e : workload_registry()) options_.workloads.push_back(e.name);
+        if (options_.workloads.empty()) options_.workloads = workload_names(WorkloadAvailability::default_matrix);
         const nlohmann::json rows = validate_workloads(options_);
         std::cout << (json_ ? rows.dump(1) + "\n" : validate_table(rows));
         bool ok = true;

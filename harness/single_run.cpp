@@ -19,30 +19,6 @@
 namespace pmb {
 namespace {
 
-std::string accepted_names(const auto& registry) {
-    std::string names;
-    for (const auto& e : registry) names += (names.empty() ? "" : ", ") + e.name;
-    return names;
-}
-
-const AllocatorEntry& allocator_entry(const std::string& name) {
-    if (const AllocatorEntry* e = find_allocator(name)) return *e;
-    throw std::invalid_argument("unknown allocator '" + name + "' (accepted: " + accepted_names(allocator_registry()) +
-                                ", preload:PATH)");
-}
-
-const CollectorEntry& collector_entry(const std::string& name) {
-    if (const CollectorEntry* e = find_collector(name)) return *e;
-    throw std::invalid_argument("unknown collector '" + name + "' (accepted: " + accepted_names(collector_registry()) +
-                                ")");
-}
-
-const WorkloadEntry& workload_entry(const std::string& name) {
-    if (const WorkloadEntry* e = find_workload(name)) return *e;
-    throw std::invalid_argument("unknown workload '" + name + "' (accepted: " + accepted_names(workload_registry()) +
-                                ", " + accepted_names(extra_workload_registry()) + ")");
-}
-
 std::pair<std::string, std::string> split_spec(const std::string& text) {
     auto colon = text.find(':');
     if (colon == std::string::npos) return {text, ""};

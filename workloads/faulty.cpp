@@ -65,13 +65,15 @@ private:
 }  // namespace
 
 WorkloadEntry faulty_workload() {
-    return {"faulty",
+    WorkloadEntry e{"faulty",
             "test-only: crashes, hangs or exhausts memory on purpose (fault=1, 2, 3)",
             {{"fault", 0, "0 none, 1 crash (SIGSEGV), 2 hang, 3 allocate until out of memory"},
              {"at_op", 10, "the op at which the fault happens"},
              {"ops", 100, "ops in the run"}},
             {},
             [](const Params& p, std::uint64_t) { return std::make_unique<Faulty>(p); }};
+    e.availability = WorkloadAvailability::test_only;
+    return e;
 }
 
 }  // namespace pmb

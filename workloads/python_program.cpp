@@ -57,6 +57,7 @@ WorkloadEntry python_program_workload() {
             throw std::invalid_argument("interpreter '" + interpreter + "' is not one of executable, embedded");
     };
     e.runs_interpreter = true;
+    e.availability = WorkloadAvailability::when_named;
     e.collectors = {"gen", "rc"};
     return e;
 }

@@ -1,5 +1,6 @@
 // The workloads pymembench knows, by name. Adding a workload = one file defining a function that
-// returns its WorkloadEntry, plus one line in registry.cpp.
+// returns its WorkloadEntry, plus one line in registry.cpp. Each entry says whether it is in the
+// default matrix, run only when named, or test-only (WorkloadEntry::availability).
 #pragma once
 
 #include <string>
@@ -9,24 +10,13 @@
 
 namespace pmb {
 
-// The workloads of the default matrix: listed, each with a Python twin.
+// Every workload, test-only ones included, in the order `list` shows them.
 const std::vector<WorkloadEntry>& workload_registry();
-// Listed too, but run only when named, because they need a parameter (a trace file, a script).
-const std::vector<WorkloadEntry>& extra_workload_registry();
-// Any of those, plus test-only workloads (found by name, never listed).
+// The names of the workloads with the given availability.
+std::vector<std::string> workload_names(WorkloadAvailability availability);
+// The entry for `name` (any availability), or nullptr.
 const WorkloadEntry* find_workload(const std::string& name);
-
-// One function per workload file.
-WorkloadEntry trees_workload();
-WorkloadEntry rings_workload();
-WorkloadEntry records_workload();
-WorkloadEntry growth_workload();
-WorkloadEntry lru_workload();
-WorkloadEntry temporaries_workload();
-WorkloadEntry objects_workload();
-WorkloadEntry strings_workload();
-WorkloadEntry trace_replay_workload();
-WorkloadEntry python_program_workload();
-WorkloadEntry faulty_workload();  // test-only
+// The entry for `name`; throws std::invalid_argument naming every workload a user may run otherwise.
+const WorkloadEntry& workload_entry(const std::string& name);
 
 }  // namespace pmb

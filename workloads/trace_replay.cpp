@@ -200,6 +200,7 @@ WorkloadEntry trace_replay_workload() {
         check_trace_file(p.text("file"));
     };
     e.uses_collector = false;
+    e.availability = WorkloadAvailability::when_named;
     return e;
 }
 

@@ -73,6 +73,10 @@ private:
     std::map<std::string, std::string> texts_;
 };
 
+// Where a workload runs: in `run`'s default matrix (each has a Python twin that `validate` checks);
+// only when named (it needs a parameter: a trace file, a script); or only in tests (never listed).
+enum class WorkloadAvailability { default_matrix, when_named, test_only };
+
 struct WorkloadEntry {
     std::string name;
     std::string description;
@@ -91,6 +95,7 @@ struct WorkloadEntry {
     // (harness/interpreter_run.h), and only the collectors named in `collectors` apply.
     bool runs_interpreter = false;
     std::vector<std::string> collectors = {};  // the collectors it accepts; empty = every one
+    WorkloadAvailability availability = WorkloadAvailability::default_matrix;
 };
 
 }  // namespace pmb

@@ -74,11 +74,8 @@ TEST_P(EveryWorkload, DeterministicForASeedAndLeakFreeUnderEveryCollector) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Registry, EveryWorkload, [] {
-    std::vector<std::string> names;
-    for (const WorkloadEntry& w : workload_registry()) names.push_back(w.name);
-    return ::testing::ValuesIn(names);
-}());
+INSTANTIATE_TEST_SUITE_P(Registry, EveryWorkload,
+                         ::testing::ValuesIn(workload_names(WorkloadAvailability::default_matrix)));
 
 }  // namespace
 }  // namespace pmb
