@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "measure/key_value.h"
+
 namespace pmb {
 
 CollectorOptions::CollectorOptions(const std::string& collector, const std::string& text,
@@ -11,23 +13,19 @@ CollectorOptions::CollectorOptions(const std::string& collector, const std::stri
     : collector_(collector) {
     std::string names;
     for (const std::string& a : accepted) names += (names.empty() ? "" : ", ") + a;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find(':', start);
-        if (end == std::string::npos) end = text.size();
-        const std::string item = text.substr(start, end - start);
-        start = end + 1;
-        const auto eq = item.find('=');
-        const std::string key = item.substr(0, eq);
+    std::vector<std::string_view> items = split_items(text, ':');
+    if (!items.empty() && items.back().empty()) items.pop_back();  // "gen:threshold0=10:" is allowed
+    for (const std::string_view item : items) {
+        const KeyValue kv = split_key_value(item);
         bool known = false;
-        for (const std::string& a : accepted) known |= a == key;
+        for (const std::string& a : accepted) known |= a == kv.key;
         if (!known)
-            throw std::invalid_argument("unknown option '" + key + "' for collector '" + collector +
+            throw std::invalid_argument("unknown option '" + kv.key + "' for collector '" + collector +
                                         "' (accepted: " + (names.empty() ? "none" : names) + ")");
-        if (eq == std::string::npos)
-            throw std::invalid_argument("option '" + key + "' of collector '" + collector + "' needs a value (" + key +
-                                        "=N)");
-        values_[key] = item.substr(eq + 1);
+        if (!kv.has_value)
+            throw std::invalid_argument("option '" + kv.key + "' of collector '" + collector + "' needs a value (" +
+                                        kv.key + "=N)");
+        values_[kv.key] = kv.value;
     }
 }
 

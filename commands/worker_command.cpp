@@ -12,6 +12,7 @@
 #include "commands/command.h"
 #include "harness/run_spec.h"
 #include "harness/single_run.h"
+#include "measure/key_value.h"
 
 namespace pmb {
 namespace {
@@ -19,10 +20,10 @@ namespace {
 std::map<std::string, std::string> parse_params(const std::vector<std::string>& kvs) {
     std::map<std::string, std::string> out;
     for (const std::string& kv : kvs) {
-        auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
+        const KeyValue item = split_key_value(kv);
+        if (!item.has_value || item.key.empty())
             throw std::invalid_argument("--param '" + kv + "' is not of the form key=value");
-        out[kv.substr(0, eq)] = kv.substr(eq + 1);
+        out[item.key] = item.value;
     }
     return out;
 }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "allocators/registry.h"
+#include "measure/key_value.h"
 #include "measure/metadata.h"
 #include "harness/progress_display.h"
 #include "harness/single_run.h"
@@ -28,11 +29,11 @@ std::vector<std::map<std::string, std::string>> params_for(const WorkloadEntry& 
     std::map<std::string, std::vector<std::string>> given;
     std::vector<std::string> order;
     for (const std::string& kv : options.params) {
-        auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
+        const KeyValue item = split_key_value(kv);
+        if (!item.has_value || item.key.empty())
             throw std::invalid_argument("--param '" + kv + "' is not of the form key=value or workload.key=value");
-        std::string key = kv.substr(0, eq);
-        const std::string value = kv.substr(eq + 1);
+        std::string key = item.key;
+        const std::string& value = item.value;
         auto dot = key.find('.');
         if (dot != std::string::npos) {
             if (key.substr(0, dot) != w.name) continue;
@@ -63,7 +64,8 @@ std::vector<std::map<std::string, std::string>> params_for(const WorkloadEntry& 
 // A bare key must belong to at least one selected workload, or it is a typo.
 void check_bare_params(const MatrixOptions& options) {
     for (const std::string& kv : options.params) {
-        const std::string key = kv.substr(0, kv.find('='));
+        const KeyValue item = split_key_value(kv);
+        const std::string& key = item.key;
         if (key.find('.') != std::string::npos) {
             const std::string wname = key.substr(0, key.find('.'));
             bool selected = false;
@@ -71,7 +73,7 @@ void check_bare_params(const MatrixOptions& options) {
             if (!selected)
                 throw std::invalid_argument("--param '" + kv + "' names workload '" + wname + "', which is not selected");
             const WorkloadEntry* w = find_workload(wname);
-            Params::resolve(wname, w->params, {{key.substr(key.find('.') + 1), kv.substr(kv.find('=') + 1)}});
+            Params::resolve(wname, w->params, {{key.substr(key.find('.') + 1), item.value}});
             continue;
         }
         bool known = false;

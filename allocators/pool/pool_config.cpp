@@ -8,6 +8,7 @@
 
 #include "allocators/pool/pool_allocator.h"
 #include "allocators/pool/pool_types.h"
+#include "measure/key_value.h"
 
 namespace pmb {
 
@@ -93,18 +94,14 @@ PoolConfig parse_pool_config(std::string_view options) {
     PoolConfig config;
     if (options.empty()) return config;
     bool seen[4] = {false, false, false, false};
-    std::size_t start = 0;
-    while (start <= options.size()) {
-        std::size_t end = options.find(':', start);
-        if (end == std::string_view::npos) end = options.size();
-        const std::string_view item = options.substr(start, end - start);
-        const std::size_t eq = item.find('=');
-        if (eq == std::string_view::npos || eq == 0) {
+    for (const std::string_view item : split_items(options, ':')) {
+        const KeyValue kv = split_key_value(item);
+        if (!kv.has_value || kv.key.empty()) {
             reject("bad option '" + std::string(item) +
                    "': expected key=value with key alignment, threshold, pool_size or arena_size");
         }
-        const std::string_view key = item.substr(0, eq);
-        const std::size_t value = parse_size(key, item.substr(eq + 1));
+        const std::string& key = kv.key;
+        const std::size_t value = parse_size(key, kv.value);
         int slot = -1;
         if (key == "alignment") {
             slot = 0, config.alignment = value;
@@ -115,12 +112,10 @@ PoolConfig parse_pool_config(std::string_view options) {
         } else if (key == "arena_size") {
             slot = 3, config.arena_size = value;
         } else {
-            reject("unknown key '" + std::string(key) +
-                   "': accepted alignment, threshold, pool_size, arena_size");
+            reject("unknown key '" + key + "': accepted alignment, threshold, pool_size, arena_size");
         }
-        if (seen[slot]) reject("key '" + std::string(key) + "' given twice");
+        if (seen[slot]) reject("key '" + key + "' given twice");
         seen[slot] = true;
-        start = end + 1;
     }
     validate_pool_config(config);
     return config;
