@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "collectors/collector_options.h"
+#include "collectors/cycle_collector.h"
 #include "collectors/cycle_detection.h"
 #include "collectors/gc_list.h"
 #include "collectors/gc_object.h"
@@ -23,24 +24,18 @@ struct Generation {
     std::int64_t count = 0;
 };
 
-class GenerationalCollector final : public Collector {
+class GenerationalCollector final : public CycleCollector {
 public:
     GenerationalCollector(Heap& heap, const GenerationalConfig& config)
-        : heap_(heap), freeze_after_setup_(config.freeze_after_setup) {
+        : CycleCollector(heap, "gen"), freeze_after_setup_(config.freeze_after_setup) {
         for (int i = 0; i < kGenerations; ++i) {
             gc_list_init(&gens_[i].head);
             gens_[i].threshold = config.thresholds[static_cast<std::size_t>(i)];
         }
-        gc_list_init(&permanent_);
     }
 
-    const std::string& name() const override { return name_; }
-    void attach(Runtime& rt) override { rt_ = &rt; }
-    std::size_t gc_header_size() const override { return sizeof(GCHead); }
-
     Object* allocate(const TypeInfo* type, std::size_t size) override {
-        Object* obj = new_object(heap_, type, size);
-        ++live_objects_;
+        Object* obj = new_counted(type, size);
         if (!type->gc_capable) return obj;
         // _PyObject_GC_Link: count the allocation, maybe collect (the new object is untracked).
         ++gens_[0].count;
@@ -53,14 +48,11 @@ public:
     }
 
     void track(Object* obj) override { track_on(&gens_[0].head, obj); }
-    void untrack(Object* obj) override { untrack_object(obj); }
-    bool is_tracked(const Object* obj) const override { return object_is_tracked(obj); }
 
     void release(Object* obj, std::size_t size) override {
-        --live_objects_;
         // PyObject_GC_Del: a GC deallocation takes one off the generation-0 count.
         if (obj->type->gc_capable && gens_[0].count > 0) --gens_[0].count;
-        free_object(heap_, obj, size);
+        free_counted(obj, size);
     }
 
     void collect() override {
@@ -73,19 +65,13 @@ public:
     void setup_finished() override {
         if (!freeze_after_setup_) return;
         for (int i = 0; i < kGenerations; ++i) {
-            frozen_ += gc_list_size(&gens_[i].head);
-            gc_list_merge(&gens_[i].head, &permanent_);
+            freeze(&gens_[i].head);
             gens_[i].count = 0;
         }
     }
 
     CollectorReport finish() override {
-        CollectorReport report;
-        report.gc = stats_json();
-        report.pauses = pauses_.pauses();
-        gc_list_merge(&permanent_, &gens_[kGenerations - 1].head);  // gc.unfreeze()
-        account_final_collection(report, rt_, heap_, live_objects_, [this] { collect(); });
-        return report;
+        return report_at_end(stats_json(), &gens_[kGenerations - 1].head, [this] { collect(); });
     }
 
 private:
@@ -94,7 +80,6 @@ private:
         nlohmann::json thresholds = nlohmann::json::array();
         for (int i = 0; i < kGenerations; ++i) thresholds.push_back(gens_[i].threshold);
         out["thresholds"] = thresholds;
-        out["frozen_objects"] = frozen_;
         return out;
     }
 
@@ -150,18 +135,10 @@ private:
         return pmb::untrack_where_possible(list, when, *this, [this](Object* op) { untrack(op); });
     }
 
-    const std::string name_ = "gen";
-    Heap& heap_;
-    Runtime* rt_ = nullptr;
     std::array<Generation, kGenerations> gens_;
-    GCHead permanent_;  // gc.freeze()'s permanent generation
     bool freeze_after_setup_;
-    std::uint64_t frozen_ = 0;
     std::int64_t long_lived_pending_ = 0;
     std::int64_t long_lived_total_ = 0;
-    bool collecting_ = false;
-    std::uint64_t live_objects_ = 0;
-    PauseLog pauses_;
 };
 
 }  // namespace

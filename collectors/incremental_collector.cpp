@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "collectors/collector_options.h"
+#include "collectors/cycle_collector.h"
 #include "collectors/cycle_detection.h"
 #include "collectors/gc_list.h"
 #include "collectors/gc_object.h"
@@ -17,19 +18,15 @@ constexpr int kIncrementSlot = 1;  // PauseLog slots: increments, and full colle
 constexpr int kFullSlot = 2;
 constexpr std::int64_t kScanRateDivisor = 10;  // 3.14's SCAN_RATE_DIVISOR
 
-class IncrementalCollector final : public Collector {
+class IncrementalCollector final : public CycleCollector {
 public:
-    IncrementalCollector(Heap& heap, const IncrementalConfig& config) : heap_(heap), config_(config) {
-        for (GCHead* list : {&young_, &spaces_[0], &spaces_[1], &permanent_}) gc_list_init(list);
+    IncrementalCollector(Heap& heap, const IncrementalConfig& config)
+        : CycleCollector(heap, "incremental"), config_(config) {
+        for (GCHead* list : {&young_, &spaces_[0], &spaces_[1]}) gc_list_init(list);
     }
 
-    const std::string& name() const override { return name_; }
-    void attach(Runtime& rt) override { rt_ = &rt; }
-    std::size_t gc_header_size() const override { return sizeof(GCHead); }
-
     Object* allocate(const TypeInfo* type, std::size_t size) override {
-        Object* obj = new_object(heap_, type, size);
-        ++live_objects_;
+        Object* obj = new_counted(type, size);
         if (!type->gc_capable) return obj;
         ++heap_size_;
         ++young_count_;
@@ -46,16 +43,13 @@ public:
     }
 
     void track(Object* obj) override { track_on(&young_, obj); }
-    void untrack(Object* obj) override { untrack_object(obj); }
-    bool is_tracked(const Object* obj) const override { return object_is_tracked(obj); }
 
     void release(Object* obj, std::size_t size) override {
-        --live_objects_;
         if (obj->type->gc_capable) {
             if (young_count_ > 0) --young_count_;
             --heap_size_;
         }
-        free_object(heap_, obj, size);
+        free_counted(obj, size);
     }
 
     void collect() override {
@@ -68,27 +62,21 @@ public:
         if (!config_.freeze_after_setup) return;
         for (GCHead* list : {&young_, &spaces_[0], &spaces_[1]}) {
             for (GCHead* gc = list->next(); gc != list; gc = gc->next()) gc->set_old_space(visited_space_);
-            frozen_ += gc_list_size(list);
-            gc_list_merge(list, &permanent_);
+            freeze(list);
         }
         young_count_ = 0;
     }
 
     CollectorReport finish() override {
-        CollectorReport report;
-        report.gc = pauses_.stats_json();
-        report.gc["thresholds"] = {config_.threshold0, config_.threshold1, 0};
-        report.gc["scavenges"] = scavenges_;
-        report.gc["largest_increment_objects"] = largest_increment_;
-        report.gc["truncated_increments"] = truncated_increments_;
-        report.gc["large_objects_skipped"] = large_objects_skipped_;
-        report.gc["frozen_objects"] = frozen_;
-        report.pauses = pauses_.pauses();
-        // gc.unfreeze(), then the final gc.collect().
+        nlohmann::json stats = pauses_.stats_json();
+        stats["thresholds"] = {config_.threshold0, config_.threshold1, 0};
+        stats["scavenges"] = scavenges_;
+        stats["largest_increment_objects"] = largest_increment_;
+        stats["truncated_increments"] = truncated_increments_;
+        stats["large_objects_skipped"] = large_objects_skipped_;
+        // gc.unfreeze() into the pending space, then the final gc.collect().
         for (GCHead* gc = permanent_.next(); gc != &permanent_; gc = gc->next()) gc->set_old_space(pending_space());
-        gc_list_merge(&permanent_, &spaces_[pending_space()]);
-        account_final_collection(report, rt_, heap_, live_objects_, [this] { collect_full(); });
-        return report;
+        return report_at_end(std::move(stats), &spaces_[pending_space()], [this] { collect_full(); });
     }
 
 private:
@@ -216,23 +204,16 @@ private:
         full_due_ = config_.full_every > 0 && scavenges_ % static_cast<std::uint64_t>(config_.full_every) == 0;
     }
 
-    const std::string name_ = "incremental";
-    Heap& heap_;
     IncrementalConfig config_;
-    Runtime* rt_ = nullptr;
     GCHead young_;
     GCHead spaces_[2];  // the old generation; spaces_[visited_space_] is the visited one
-    GCHead permanent_;  // gc.freeze()'s permanent generation
     int visited_space_ = 0;
     std::int64_t young_count_ = 0;
     std::int64_t heap_size_ = 0;  // GC objects alive (3.14's heap_size)
     std::int64_t work_to_do_ = 0;
-    bool collecting_ = false;
     bool full_due_ = false;
-    std::uint64_t live_objects_ = 0;
-    std::uint64_t scavenges_ = 0, truncated_increments_ = 0, large_objects_skipped_ = 0, frozen_ = 0;
+    std::uint64_t scavenges_ = 0, truncated_increments_ = 0, large_objects_skipped_ = 0;
     std::int64_t largest_increment_ = 0;
-    PauseLog pauses_;
 };
 
 }  // namespace

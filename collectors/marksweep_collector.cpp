@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "collectors/collector_options.h"
+#include "collectors/cycle_collector.h"
 #include "collectors/cycle_detection.h"
 #include "collectors/gc_list.h"
 #include "collectors/gc_object.h"
@@ -16,34 +17,23 @@ namespace {
 
 constexpr int kFullSlot = 2;  // PauseLog slot: every collection is of the whole heap
 
-class MarkSweepCollector final : public Collector {
+class MarkSweepCollector final : public CycleCollector {
 public:
     MarkSweepCollector(Heap& heap, const MarkSweepConfig& config)
-        : heap_(heap), config_(config), next_collection_at_(static_cast<std::size_t>(config.min_heap)) {
+        : CycleCollector(heap, "marksweep"), config_(config),
+          next_collection_at_(static_cast<std::size_t>(config.min_heap)) {
         gc_list_init(&tracked_);
-        gc_list_init(&permanent_);
     }
-
-    const std::string& name() const override { return name_; }
-    void attach(Runtime& rt) override { rt_ = &rt; }
-    std::size_t gc_header_size() const override { return sizeof(GCHead); }
     bool frees_at_zero() const override { return false; }
     void defer(Object* obj) override { zero_count_.push_back(obj); }
 
     Object* allocate(const TypeInfo* type, std::size_t size) override {
         if (heap_.live_bytes() >= next_collection_at_ && !collecting_) collect();
-        ++live_objects_;
-        return new_object(heap_, type, size);
+        return new_counted(type, size);
     }
 
     void track(Object* obj) override { track_on(&tracked_, obj); }
-    void untrack(Object* obj) override { untrack_object(obj); }
-    bool is_tracked(const Object* obj) const override { return object_is_tracked(obj); }
-
-    void release(Object* obj, std::size_t size) override {
-        --live_objects_;
-        free_object(heap_, obj, size);
-    }
+    void release(Object* obj, std::size_t size) override { free_counted(obj, size); }
 
     void collect() override {
         collecting_ = true;
@@ -58,19 +48,13 @@ public:
 
     void setup_finished() override {
         if (!config_.freeze_after_setup) return;
-        frozen_ = gc_list_size(&tracked_);
-        gc_list_merge(&tracked_, &permanent_);
+        freeze(&tracked_);
     }
 
     CollectorReport finish() override {
-        CollectorReport report;
-        report.gc = pauses_.stats_json();
-        report.gc["growth"] = config_.growth;
-        report.gc["frozen_objects"] = frozen_;
-        report.pauses = pauses_.pauses();
-        gc_list_merge(&permanent_, &tracked_);  // gc.unfreeze()
-        account_final_collection(report, rt_, heap_, live_objects_, [this] { mark_and_sweep(); });
-        return report;
+        nlohmann::json stats = pauses_.stats_json();
+        stats["growth"] = config_.growth;
+        return report_at_end(std::move(stats), &tracked_, [this] { mark_and_sweep(); });
     }
 
 private:
@@ -91,17 +75,10 @@ private:
         rt_->clear_free_lists();
     }
 
-    const std::string name_ = "marksweep";
-    Heap& heap_;
     MarkSweepConfig config_;
-    Runtime* rt_ = nullptr;
     GCHead tracked_;
-    GCHead permanent_;
     std::vector<Object*> zero_count_;  // counts that reached zero since the last sweep
     std::size_t next_collection_at_;
-    bool collecting_ = false;
-    std::uint64_t live_objects_ = 0, frozen_ = 0;
-    PauseLog pauses_;
 };
 
 }  // namespace
