@@ -42,11 +42,31 @@ void check_same_build(const std::string& name, const nlohmann::json& doc, const 
 
 std::string shard_text(std::pair<int, int> s) { return std::to_string(s.first) + "/" + std::to_string(s.second); }
 
+// The merged file, however it was merged: the runs in matrix order, their summaries recomputed.
+nlohmann::json merged_document(const nlohmann::json& meta, nlohmann::json runs) {
+    std::sort(runs.begin(), runs.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        return a.at("index").get<std::uint64_t>() < b.at("index").get<std::uint64_t>();
+    });
+    nlohmann::json out = {{"schema", kResultsSchema}, {"meta", meta}, {"runs", std::move(runs)}};
+    out["summaries"] = summarize_runs(out["runs"]);
+    return out;
+}
+
+// `merge()`, with a results file that lacks a field it reads refused in one line.
+template <typename Merge>
+nlohmann::json reading_fields(Merge&& merge) {
+    try {
+        return merge();
+    } catch (const nlohmann::json::exception& e) {
+        throw std::invalid_argument(std::string("a results file lacks a field merge needs: ") + e.what());
+    }
+}
+
 }  // namespace
 
 nlohmann::json merge_results(const std::vector<std::pair<std::string, nlohmann::json>>& files) {
     if (files.empty()) throw std::invalid_argument("merge needs at least one results file");
-    try {
+    return reading_fields([&] {
         const auto& [first_name, first] = files.front();
         std::map<int, std::string> shard_files;
         std::map<std::uint64_t, std::string> run_files;
@@ -89,26 +109,19 @@ nlohmann::json merge_results(const std::vector<std::pair<std::string, nlohmann::
         }
         const int count = shard_of(first).second;
         complete &= static_cast<int>(shard_files.size()) == count;
-        std::sort(runs.begin(), runs.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-            return a.at("index").get<std::uint64_t>() < b.at("index").get<std::uint64_t>();
-        });
         nlohmann::json meta = first.at("meta");
         meta["matrix"].erase("shard");
         meta["shards"] = shards;
         meta["start_time"] = start_time;
         meta["end_time"] = end_time;
         meta["complete"] = complete;
-        nlohmann::json out = {{"schema", kResultsSchema}, {"meta", meta}, {"runs", runs}};
-        out["summaries"] = summarize_runs(out["runs"]);
-        return out;
-    } catch (const nlohmann::json::exception& e) {
-        throw std::invalid_argument(std::string("a results file lacks a field merge needs: ") + e.what());
-    }
+        return merged_document(meta, std::move(runs));
+    });
 }
 
 nlohmann::json merge_repetitions(const std::vector<std::pair<std::string, nlohmann::json>>& files) {
     if (files.empty()) throw std::invalid_argument("merge needs at least one results file");
-    try {
+    return reading_fields([&] {
         const auto& [first_name, first] = files.front();
         const nlohmann::json& matrix = first.at("meta").at("matrix");
         const auto reps_per_file = matrix.at("reps").get<std::uint64_t>();
@@ -135,21 +148,14 @@ nlohmann::json merge_repetitions(const std::vector<std::pair<std::string, nlohma
                                {"runs", doc.at("runs").size()}});
             offset += reps_per_file;
         }
-        std::sort(runs.begin(), runs.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-            return a.at("index").get<std::uint64_t>() < b.at("index").get<std::uint64_t>();
-        });
         nlohmann::json meta = first.at("meta");
         meta["matrix"]["reps"] = offset;
         meta["matrix"]["runs_in_matrix"] = offset * combinations;
         meta["repetition_files"] = sources;
         meta["end_time"] = files.back().second.at("meta").value("end_time", "");
         meta["complete"] = complete;
-        nlohmann::json out = {{"schema", kResultsSchema}, {"meta", meta}, {"runs", runs}};
-        out["summaries"] = summarize_runs(out["runs"]);
-        return out;
-    } catch (const nlohmann::json::exception& e) {
-        throw std::invalid_argument(std::string("a results file lacks a field merge needs: ") + e.what());
-    }
+        return merged_document(meta, std::move(runs));
+    });
 }
 
 }  // namespace pmb
