@@ -17,8 +17,10 @@ WorkloadEntry trace_replay_workload();
 WorkloadEntry python_program_workload();
 WorkloadEntry faulty_workload();
 
-const std::vector<WorkloadEntry>& workload_registry() {
-    static const std::vector<WorkloadEntry> entries = {
+namespace {
+
+std::deque<WorkloadEntry>& entries() {
+    static std::deque<WorkloadEntry> entries = {
         trees_workload(),
         rings_workload(),
         records_workload(),
@@ -32,6 +34,16 @@ const std::vector<WorkloadEntry>& workload_registry() {
         faulty_workload(),
     };
     return entries;
+}
+
+}  // namespace
+
+const std::deque<WorkloadEntry>& workload_registry() { return entries(); }
+
+void add_workload(WorkloadEntry entry) {
+    if (find_workload(entry.name) != nullptr)
+        throw std::invalid_argument("a workload named '" + entry.name + "' is already registered");
+    entries().push_back(std::move(entry));
 }
 
 std::vector<std::string> workload_names(WorkloadAvailability availability) {

@@ -3,6 +3,7 @@
 // default matrix, run only when named, or test-only (WorkloadEntry::availability).
 #pragma once
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -10,8 +11,12 @@
 
 namespace pmb {
 
-// Every workload, test-only ones included, in the order `list` shows them.
-const std::vector<WorkloadEntry>& workload_registry();
+// Every workload, test-only ones included, in the order `list` shows them. Entries never move, so
+// pointers from find_workload stay valid as entries are added.
+const std::deque<WorkloadEntry>& workload_registry();
+// Adds an entry after the built-in ones (a test's own workload, or an embedder's); throws
+// std::invalid_argument when its name is taken.
+void add_workload(WorkloadEntry entry);
 // The names of the workloads with the given availability.
 std::vector<std::string> workload_names(WorkloadAvailability availability);
 // The entry for `name` (any availability), or nullptr.
