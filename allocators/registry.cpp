@@ -56,8 +56,10 @@ AllocatorSpec parse_allocator_spec(const std::string& text) {
     return spec;
 }
 
-const std::vector<AllocatorEntry>& allocator_registry() {
-    static const std::vector<AllocatorEntry> entries = {
+namespace {
+
+std::deque<AllocatorEntry>& entries() {
+    static std::deque<AllocatorEntry> entries = {
         {"system", "the C library's malloc (glibc ptmalloc2)",
          [](const std::string& options) {
              reject_options("system", options);
@@ -101,6 +103,16 @@ const std::vector<AllocatorEntry>& allocator_registry() {
          check_preload_path, [](const std::string& path) { return path; }, false, "preload:PATH"},
     };
     return entries;
+}
+
+}  // namespace
+
+const std::deque<AllocatorEntry>& allocator_registry() { return entries(); }
+
+void add_allocator(AllocatorEntry entry) {
+    if (find_allocator(entry.name) != nullptr)
+        throw std::invalid_argument("an allocator named '" + entry.name + "' is already registered");
+    entries().push_back(std::move(entry));
 }
 
 const AllocatorEntry* find_allocator(const std::string& name) {

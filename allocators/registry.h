@@ -10,6 +10,7 @@
 // Adding a backend = one file + one entry in registry.cpp.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,7 +43,11 @@ struct AllocatorSpec {
 };
 
 AllocatorSpec parse_allocator_spec(const std::string& text);
-const std::vector<AllocatorEntry>& allocator_registry();
+// In registration order; a deque, so entries keep their addresses as entries are added.
+const std::deque<AllocatorEntry>& allocator_registry();
+// Registers one more backend (a test's, or an embedding program's); throws std::invalid_argument
+// when its name is taken. Runs in child processes see it only when they are this program too.
+void add_allocator(AllocatorEntry entry);
 const AllocatorEntry* find_allocator(const std::string& name);
 // The entry for `name`; throws std::invalid_argument naming every accepted spec otherwise.
 const AllocatorEntry& allocator_entry(const std::string& name);

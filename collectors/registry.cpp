@@ -15,10 +15,8 @@ void reject_options(const std::string& name, const std::string& options) {
         throw std::invalid_argument("collector '" + name + "' takes no options (got '" + options + "')");
 }
 
-}  // namespace
-
-const std::vector<CollectorEntry>& collector_registry() {
-    static const std::vector<CollectorEntry> entries = {
+std::deque<CollectorEntry>& entries() {
+    static std::deque<CollectorEntry> entries = {
         {"rc", "pure reference counting: cycles are never reclaimed and are reported as leaked",
          [](Heap& heap, const std::string& options) {
              reject_options("rc", options);
@@ -45,6 +43,16 @@ const std::vector<CollectorEntry>& collector_registry() {
          }},
     };
     return entries;
+}
+
+}  // namespace
+
+const std::deque<CollectorEntry>& collector_registry() { return entries(); }
+
+void add_collector(CollectorEntry entry) {
+    if (find_collector(entry.name) != nullptr)
+        throw std::invalid_argument("a collector named '" + entry.name + "' is already registered");
+    entries().push_back(std::move(entry));
 }
 
 const CollectorEntry* find_collector(const std::string& name) {

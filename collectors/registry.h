@@ -1,6 +1,7 @@
 // The collectors pymembench knows, by name. Adding a collector = one file + one line in registry.cpp.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,7 +18,10 @@ struct CollectorEntry {
     std::function<std::unique_ptr<Collector>(Heap& heap, const std::string& options)> make;
 };
 
-const std::vector<CollectorEntry>& collector_registry();
+// In registration order; a deque, so entries keep their addresses as entries are added.
+const std::deque<CollectorEntry>& collector_registry();
+// Registers one more collector; throws std::invalid_argument when its name is taken.
+void add_collector(CollectorEntry entry);
 // The entry for `name`, or nullptr.
 const CollectorEntry* find_collector(const std::string& name);
 // The entry for `name`; throws std::invalid_argument naming every accepted collector otherwise.

@@ -1,5 +1,5 @@
 // Command: one subcommand of pymembench. Each lives in its own file under commands/ and is listed
-// once, in command_table.cpp; main.cpp only dispatches.
+// once, in command_table.cpp; command_line.cpp dispatches (main.cpp only calls it).
 //
 // A command declares its options on the CLI11 subcommand it is given, then runs once the command
 // line has parsed. The two whose arguments end with another program's command line (`record`'s
@@ -8,7 +8,7 @@
 // Exit codes, for every command: 0 success; 1 some run failed, a check failed or `compare` found a
 // regression (every other run is kept); 2 bad input (one line on standard error naming what was
 // wrong and what is accepted). A command reports bad input by throwing std::invalid_argument (or
-// std::runtime_error for what it could not do); main prints the one line.
+// std::runtime_error for what it could not do); run_command_line prints the one line.
 #pragma once
 
 #include <memory>

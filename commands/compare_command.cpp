@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/command.h"
+#include "commands/report_format.h"
 #include "results/compare_results.h"
 #include "results/results_file.h"
 
@@ -41,8 +42,7 @@ public:
         compare.add_option("--alpha", alpha_, "significance level of the Mann-Whitney U test (default 0.05)");
         compare.add_flag("--no-correction", no_correction_,
                          "judge each figure on its own p-value (default: Holm-adjusted over every figure compared)");
-        compare.add_flag("--markdown", markdown_, "Markdown for a CI job summary");
-        compare.add_flag("--json", json_, "JSON");
+        format_.declare(compare);
         compare.add_flag("--all", all_rows_, "every compared figure, not only the changes");
     }
 
@@ -56,13 +56,12 @@ public:
             if (eq == std::string::npos) options.threshold = parse_percent(t, "--threshold");
             else options.thresholds[resolve_metric_name(t.substr(0, eq))] = parse_percent(t.substr(eq + 1), "--threshold");
         }
+        const std::unique_ptr<Reporter> reporter = format_.reporter();
         const nlohmann::json base = read_results(base_), candidate = read_results(candidate_);
         nlohmann::json comparison = compare_results(base, candidate, options);
         comparison["base"] = base_;
         comparison["candidate"] = candidate_;
-        if (json_) std::cout << comparison.dump(1) << "\n";
-        else if (markdown_) std::cout << comparison_markdown(comparison);
-        else std::cout << comparison_table(comparison, all_rows_);
+        std::cout << reporter->render(comparison_report(comparison, all_rows_));
         return comparison["regressions"].get<std::size_t>() > 0 ? 1 : 0;
     }
 
@@ -70,7 +69,8 @@ private:
     std::string base_, candidate_;
     std::vector<std::string> thresholds_, metrics_;
     double alpha_ = 0.05;
-    bool no_correction_ = false, markdown_ = false, json_ = false, all_rows_ = false;
+    bool no_correction_ = false, all_rows_ = false;
+    ReportFormat format_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/command.h"
+#include "commands/report_format.h"
 #include "results/agreement_table.h"
 #include "results/pause_table.h"
 #include "results/results_file.h"
@@ -21,29 +22,26 @@ public:
         report.add_option("results", file_, "the results file")->required();
         report.add_option("--allocator,-a", allocator_,
                           "report pauses: the allocator whose runs are shown (default: pool, else the first)");
-        report.add_flag("--markdown", markdown_, "Markdown");
-        report.add_flag("--json", json_, "JSON");
+        format_.declare(report);
     }
 
     int execute(const Invocation&) override {
+        const std::unique_ptr<Reporter> reporter = format_.reporter();
         if (kind_ == "agreement") {
             if (!allocator_.empty())
                 throw std::invalid_argument("--allocator applies to report pauses only (agreement compares every "
                                             "allocator)");
-            const nlohmann::json table = agreement_table(read_results(file_));
-            std::cout << (json_ ? table.dump(1) + "\n" : markdown_ ? agreement_table_markdown(table)
-                                                                   : agreement_table_text(table));
+            std::cout << reporter->render(agreement_report(agreement_table(read_results(file_))));
             return 0;
         }
         if (kind_ != "pauses") throw std::invalid_argument("unknown report '" + kind_ + "' (accepted: pauses, agreement)");
-        const nlohmann::json table = pause_table(read_results(file_), allocator_);
-        std::cout << (json_ ? table.dump(1) + "\n" : markdown_ ? pause_table_markdown(table) : pause_table_text(table));
+        std::cout << reporter->render(pause_report(pause_table(read_results(file_), allocator_)));
         return 0;
     }
 
 private:
     std::string kind_, file_, allocator_;
-    bool markdown_ = false, json_ = false;
+    ReportFormat format_;
 };
 
 }  // namespace

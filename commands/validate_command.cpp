@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/command.h"
+#include "commands/report_format.h"
 #include "harness/validate.h"
 #include "workloads/registry.h"
 
@@ -19,14 +20,15 @@ public:
         validate.add_option("--param,-p", options_.params, "parameter key=value or workload.key=value (repeatable)");
         validate.add_option("--seed", options_.seed, "seed (default 0)");
         validate.add_option("--python", options_.python, "Python 3.11 interpreter (default: the system's)");
-        validate.add_flag("--json", json_, "print the table as JSON");
+        format_.declare(validate);
         validate.add_flag("--quick", options_.quick, "each workload's small-scale parameters");
     }
 
     int execute(const Invocation&) override {
+        const std::unique_ptr<Reporter> reporter = format_.reporter();
         if (options_.workloads.empty()) options_.workloads = workload_names(WorkloadAvailability::default_matrix);
         const nlohmann::json rows = validate_workloads(options_);
-        std::cout << (json_ ? rows.dump(1) + "\n" : validate_table(rows));
+        std::cout << reporter->render(validate_report(rows));
         bool ok = true;
         for (const auto& r : rows) ok &= r["ok"].get<bool>();
         return ok ? 0 : 1;
@@ -34,7 +36,7 @@ public:
 
 private:
     ValidateOptions options_;
-    bool json_ = false;
+    ReportFormat format_;
 };
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <sstream>
 #include <stdexcept>
 
 #include "measure/build_info.h"
@@ -75,21 +74,29 @@ nlohmann::json validate_workloads(const ValidateOptions& o) {
     return rows;
 }
 
-std::string validate_table(const nlohmann::json& rows) {
-    std::ostringstream out;
-    char line[256];
-    std::snprintf(line, sizeof line, "%-12s %-15s %14s %14s %10s  %s\n", "workload", "metric", "CPython 3.11", "model",
-                  "rel.error", "");
-    out << line;
+Report validate_report(const nlohmann::json& rows) {
+    Report report;
+    std::size_t beyond = 0;
+    for (const auto& r : rows) beyond += !r["ok"].get<bool>();
+    report.title = beyond ? std::to_string(beyond) + " of " + std::to_string(rows.size()) +
+                                " figures beyond tolerance: models against their Python twins"
+                          : "Every model within tolerance of its Python twin (" + std::to_string(rows.size()) +
+                                " figures)";
+    report.alert = beyond > 0;
+    report.data = rows;
+    ReportTable t;
+    t.columns = {{"workload", "workload", false}, {"metric", "metric", false}, {"CPython 3.11", "cpython", true},
+                 {"model", "model", true},        {"rel.error", "rel_error", true}, {"tolerance", "tolerance", true},
+                 {"", "ok", false}};
     for (const auto& r : rows) {
-        const std::string err = r["rel_error"].is_string() ? "inf"
-                                                           : std::to_string(r["rel_error"].get<double>() * 100).substr(0, 6) + "%";
-        std::snprintf(line, sizeof line, "%-12s %-15s %14.0f %14.0f %10s  %s\n", r["workload"].get<std::string>().c_str(),
-                      r["metric"].get<std::string>().c_str(), r["cpython"].get<double>(), r["model"].get<double>(),
-                      err.c_str(), r["ok"].get<bool>() ? "ok" : "BEYOND TOLERANCE");
-        out << line;
+        ReportCell err = r["rel_error"].is_string() ? ReportCell{"inf", "inf"}
+                                                    : number_cell(r["rel_error"], "%.2f%%", 100);
+        t.rows.push_back({text_cell(r["workload"]), text_cell(r["metric"]), number_cell(r["cpython"], "%.0f"),
+                          number_cell(r["model"], "%.0f"), err, number_cell(r["tolerance"], "%.0f%%", 100),
+                          {r["ok"].get<bool>() ? "ok" : "BEYOND TOLERANCE", r["ok"]}});
     }
-    return out.str();
+    report.table(std::move(t));
+    return report;
 }
 
 }  // namespace pmb

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reporters/report.h"
+
 namespace pmb {
 
 struct ValidateOptions {
@@ -29,6 +31,7 @@ struct ValidateOptions {
 // One row per (workload, metric): {"workload", "metric", "cpython", "model", "rel_error", "ok"}.
 // Throws std::invalid_argument on bad names or parameters, std::runtime_error when a twin fails.
 nlohmann::json validate_workloads(const ValidateOptions& options);
-std::string validate_table(const nlohmann::json& rows);
+// The rows as a report (reporters/report.h), the verdict in its title; its data is `rows`.
+Report validate_report(const nlohmann::json& rows);
 
 }  // namespace pmb

@@ -176,7 +176,7 @@ std::string unpaired_line(const nlohmann::json& table) {
         for (const nlohmann::json& p : table["unpaired"][side])
             out += (out.empty() ? "Not paired: " : ", ") + p.get<std::string>() +
                    (side == std::string("real") ? " (real runs only)" : " (replays only)");
-    return out.empty() ? "" : out + "\n";
+    return out;
 }
 
 struct Column {
@@ -191,27 +191,9 @@ const Column kColumns[] = {
     {"RSS replay x", "replay_rss_ratio", "%.3f"},
 };
 
-std::string cell(const nlohmann::json& v, const char* format) {
-    if (!v.is_number()) return "-";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, format, v.get<double>());
-    return buf;
-}
 std::string ranks_cell(const nlohmann::json& row) {
     return std::to_string(row["real_rank"].get<int>()) + "/" + std::to_string(row["replay_rank"].get<int>());
 }
-
-// Terminal columns of `s` (UTF-8: Δ is two bytes but one column).
-std::size_t display_width(const std::string& s) {
-    std::size_t columns = 0;
-    for (unsigned char c : s) columns += (c & 0xC0) != 0x80;
-    return columns;
-}
-std::string pad(const std::string& s, std::size_t width, bool right) {
-    const std::string fill(width > display_width(s) ? width - display_width(s) : 0, ' ');
-    return right ? fill + s : s + fill;
-}
-std::size_t column_width(const Column& c) { return std::max<std::size_t>(8, display_width(c.title)); }
 
 }  // namespace
 
@@ -267,50 +249,31 @@ nlohmann::json agreement_table(const nlohmann::json& doc) {
     return {{"reference", kReference}, {"programs", programs}, {"unpaired", unpaired}};
 }
 
-std::string agreement_table_text(const nlohmann::json& table) {
-    std::string out = "Real programs against their trace replays, relative to " +
-                      table["reference"].get<std::string>() + " (medians over repetitions)\n";
+Report agreement_report(const nlohmann::json& table) {
+    Report report;
+    report.title = "Real programs against their trace replays, relative to `" + table["reference"].get<std::string>() +
+                   "` (medians over repetitions)";
+    report.data = table;
     for (const nlohmann::json& entry : table["programs"]) {
-        std::size_t name_width = 9;  // "allocator"
-        for (const nlohmann::json& row : entry["rows"])
-            name_width = std::max(name_width, row["allocator"].get<std::string>().size());
-        out += "\n" + program_label(entry) + ": " + sources_label(entry, "") + "\n  ";
-        out += pad("allocator", name_width, false);
-        for (const Column& c : kColumns) out += "  " + pad(c.title, column_width(c), true);
-        out += "  ranks\n";
+        report.heading(program_label(entry) + ": " + sources_label(entry, "`"));
+        ReportTable t;
+        t.columns.push_back({"allocator", "allocator", false});
+        for (const Column& c : kColumns) t.columns.push_back({c.title, c.key, true});
+        t.columns.push_back({"ranks", "real_rank/replay_rank", true});
         for (const nlohmann::json& row : entry["rows"]) {
-            out += "  " + pad(row["allocator"], name_width, false);
-            for (const Column& c : kColumns) out += "  " + pad(cell(row[c.key], c.format), column_width(c), true);
-            out += "  " + pad(ranks_cell(row), 5, true) + "\n";
+            std::vector<ReportCell> cells = {text_cell(row["allocator"])};
+            for (const Column& c : kColumns) cells.push_back(number_cell(row[c.key], c.format));
+            cells.push_back(text_cell(ranks_cell(row)));
+            t.rows.push_back(std::move(cells));
         }
-        if (entry.contains("note")) out += "Note: " + entry["note"].get<std::string>() + "\n";
-        out += tau_line(entry) + "\n";
+        t.when_empty = "(no allocator on both sides)";
+        report.table(std::move(t));
+        if (entry.contains("note")) report.paragraph("Note: " + entry["note"].get<std::string>());
+        report.paragraph(tau_line(entry));
     }
     const std::string unpaired = unpaired_line(table);
-    return unpaired.empty() ? out : out + "\n" + unpaired;
-}
-
-std::string agreement_table_markdown(const nlohmann::json& table) {
-    std::string out = "Real programs against their trace replays, relative to `" +
-                      table["reference"].get<std::string>() + "` (medians over repetitions)\n";
-    for (const nlohmann::json& entry : table["programs"]) {
-        out += "\n### " + program_label(entry) + "\n\n" + sources_label(entry, "`") + "\n\n| allocator |";
-        std::string rule = "|---|";
-        for (const Column& c : kColumns) {
-            out += std::string(" ") + c.title + " |";
-            rule += "---:|";
-        }
-        out += " ranks |\n" + rule + "---:|\n";
-        for (const nlohmann::json& row : entry["rows"]) {
-            out += "| " + row["allocator"].get<std::string>() + " |";
-            for (const Column& c : kColumns) out += " " + cell(row[c.key], c.format) + " |";
-            out += " " + ranks_cell(row) + " |\n";
-        }
-        if (entry.contains("note")) out += "\nNote: " + entry["note"].get<std::string>() + "\n";
-        out += "\n" + tau_line(entry) + "\n";
-    }
-    const std::string unpaired = unpaired_line(table);
-    return unpaired.empty() ? out : out + "\n" + unpaired;
+    if (!unpaired.empty()) report.paragraph(unpaired);
+    return report;
 }
 
 }  // namespace pmb

@@ -34,11 +34,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reporters/report.h"
+
 namespace pmb {
 
 // Throws std::invalid_argument (one line) when no program in `doc` has both real runs and replays.
 nlohmann::json agreement_table(const nlohmann::json& doc);
-std::string agreement_table_text(const nlohmann::json& table);
-std::string agreement_table_markdown(const nlohmann::json& table);
+// The table as a report (reporters/report.h): per program a heading naming both sides, its table,
+// its note and Kendall's tau; then the unpaired groups. Its data is `table`.
+Report agreement_report(const nlohmann::json& table);
 
 }  // namespace pmb

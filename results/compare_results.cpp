@@ -262,79 +262,75 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
             {"rows", rows}};
 }
 
-std::string comparison_table(const nlohmann::json& comparison, bool all_rows) {
-    std::string out;
-    char line[512];
-    std::snprintf(line, sizeof line, "%-40s %-18s %14s %14s %8s %20s %8s  %s\n", "combination", "metric", "base",
-                  "candidate", "change", "95% CI", comparison["correction"] == "holm" ? "p (Holm)" : "p", "verdict");
-    out += line;
-    std::size_t shown = 0;
-    for (const nlohmann::json& row : comparison["rows"]) {
-        if (!all_rows && row["verdict"] == "no change") continue;
-        ++shown;
-        const std::string unit = row["unit"];
-        std::snprintf(line, sizeof line, "%-40s %-18s %14s %14s %8s %20s %8.4f  %s\n", label_of(row).c_str(),
-                      row["metric"].get<std::string>().c_str(),
-                      format_value(row["base_median"].get<double>(), unit).c_str(),
-                      format_value(row["candidate_median"].get<double>(), unit).c_str(), percent(row["ratio"]).c_str(),
-                      interval(row).c_str(), row["p_adjusted"].get<double>(),
-                      (row["verdict"] == "regression" ? "REGRESSION" : row["verdict"].get<std::string>()).c_str());
-        out += line;
-    }
-    if (shown == 0) out += "(every compared figure within its threshold)\n";
-    std::snprintf(line, sizeof line, "%zu combinations compared: %zu regressions, %zu improvements (alpha %.3g)\n",
-                  comparison["combinations"].get<std::size_t>(), comparison["regressions"].get<std::size_t>(),
-                  comparison["improvements"].get<std::size_t>(), comparison["alpha"].get<double>());
-    out += line;
-    return out;
-}
-
-std::string comparison_markdown(const nlohmann::json& comparison) {
+Report comparison_report(const nlohmann::json& comparison, bool all_rows) {
     const std::size_t regressions = comparison["regressions"].get<std::size_t>();
-    std::string out = regressions ? "### :warning: pymembench: " + std::to_string(regressions) + " regression" +
-                                        (regressions == 1 ? "" : "s") + "\n\n"
-                                  : "### pymembench: no regression\n\n";
+    const std::size_t improvements = comparison["improvements"].get<std::size_t>();
+    Report report;
+    report.title = regressions ? "pymembench: " + std::to_string(regressions) + " regression" +
+                                     (regressions == 1 ? "" : "s")
+                               : "pymembench: no regression";
+    report.alert = regressions > 0;
+    report.data = comparison;
     char line[512];
     std::snprintf(line, sizeof line,
                   "%zu combinations compared, %zu improvements; a change counts when its Mann-Whitney p (%s "
                   "over %zu tests) < %.3g and it is beyond its threshold (",
-                  comparison["combinations"].get<std::size_t>(), comparison["improvements"].get<std::size_t>(),
+                  comparison["combinations"].get<std::size_t>(), improvements,
                   comparison["correction"] == "holm" ? "Holm-adjusted" : "unadjusted",
                   comparison["tests"].get<std::size_t>(), comparison["alpha"].get<double>());
-    out += line;
+    std::string criteria = line;
     bool first = true;
     for (const auto& [metric, t] : comparison["thresholds"].items()) {
         std::snprintf(line, sizeof line, "%s`%s` %.3g%%", first ? "" : ", ", metric.c_str(), t.get<double>() * 100);
-        out += line;
+        criteria += line;
         first = false;
     }
-    out += ").\n\n";
+    report.paragraph(criteria + ").");
     auto table = [&](auto keep) {
-        std::string t = "| combination | metric | base | candidate | change | 95% CI | p | verdict |\n"
-                        "|---|---|---:|---:|---:|---|---:|---|\n";
+        ReportTable t;
+        t.columns = {{"combination", "combination", false},
+                     {"metric", "metric", false},
+                     {"base", "base_median", true},
+                     {"candidate", "candidate_median", true},
+                     {"change", "ratio", true},
+                     {"95% CI", "ratio_ci_95", true},
+                     {comparison["correction"] == "holm" ? "p (Holm)" : "p", "p_adjusted", true},
+                     {"verdict", "verdict", false}};
         for (const nlohmann::json& row : comparison["rows"]) {
             if (!keep(row)) continue;
             const std::string unit = row["unit"];
-            const std::string verdict = row["verdict"] == "regression" ? "**regression**" : row["verdict"].get<std::string>();
-            std::snprintf(line, sizeof line, "| %s | %s | %s | %s | %s | %s | %.4f | %s |\n", label_of(row).c_str(),
-                          row["metric"].get<std::string>().c_str(),
-                          format_value(row["base_median"].get<double>(), unit).c_str(),
-                          format_value(row["candidate_median"].get<double>(), unit).c_str(),
-                          percent(row["ratio"]).c_str(), interval(row).c_str(), row["p_adjusted"].get<double>(),
-                          verdict.c_str());
-            t += line;
+            char p[32];
+            std::snprintf(p, sizeof p, "%.4f", row["p_adjusted"].get<double>());
+            const nlohmann::json ci = row["ci_low"].is_number()
+                                          ? nlohmann::json(row["ci_low"].dump() + ".." + row["ci_high"].dump())
+                                          : nlohmann::json(nullptr);
+            t.rows.push_back({text_cell(label_of(row)), text_cell(row["metric"]),
+                              {format_value(row["base_median"].get<double>(), unit), row["base_median"]},
+                              {format_value(row["candidate_median"].get<double>(), unit), row["candidate_median"]},
+                              {percent(row["ratio"]), row["ratio"]},
+                              {interval(row), ci},
+                              {p, row["p_adjusted"]},
+                              {row["verdict"] == "regression" ? "REGRESSION" : row["verdict"].get<std::string>(),
+                               row["verdict"]}});
         }
         return t;
     };
-    if (regressions + comparison["improvements"].get<std::size_t>() > 0) out += table(is_change) + "\n";
-    out += "<details><summary>Every compared figure</summary>\n\n" + table([](const nlohmann::json&) { return true; }) +
-           "\n</details>\n";
-    if (!comparison["only_in_base"].empty() || !comparison["only_in_candidate"].empty()) {
-        std::snprintf(line, sizeof line, "\n%zu combinations only in the base, %zu only in the candidate.\n",
-                      comparison["only_in_base"].size(), comparison["only_in_candidate"].size());
-        out += line;
+    const auto every_row = [](const nlohmann::json&) { return true; };
+    ReportTable shown = all_rows ? table(every_row) : table(is_change);
+    shown.when_empty = "(every compared figure within its threshold)";
+    report.table(std::move(shown));
+    if (!all_rows) {
+        ReportTable every = table(every_row);
+        every.folded = true;
+        every.fold_title = "Every compared figure";
+        report.table(std::move(every));
     }
-    return out;
+    if (!comparison["only_in_base"].empty() || !comparison["only_in_candidate"].empty()) {
+        std::snprintf(line, sizeof line, "%zu combinations only in the base, %zu only in the candidate.",
+                      comparison["only_in_base"].size(), comparison["only_in_candidate"].size());
+        report.paragraph(line);
+    }
+    return report;
 }
 
 }  // namespace pmb

@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reporters/report.h"
+
 namespace pmb {
 
 struct CompareOptions {
@@ -46,9 +48,9 @@ int repetitions_needed(double alpha);
 nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json& candidate,
                                const CompareOptions& options);
 
-// Renderings of compare_results' output: a terminal table (changes only, or every row) and
-// Markdown for a CI job summary (changes first, every row in a collapsed section).
-std::string comparison_table(const nlohmann::json& comparison, bool all_rows);
-std::string comparison_markdown(const nlohmann::json& comparison);
+// compare_results' output as a report (reporters/report.h): the verdict as its title, the rule a
+// change is judged by, the changes (or, with `all_rows`, every compared figure), then every
+// compared figure folded; its data is `comparison` itself.
+Report comparison_report(const nlohmann::json& comparison, bool all_rows);
 
 }  // namespace pmb

@@ -16,13 +16,6 @@ nlohmann::json median_or_null(const nlohmann::json& metrics, const char* name) {
     return metrics[name]["median"];
 }
 
-std::string cell(const nlohmann::json& v, double scale, const char* format) {
-    if (!v.is_number()) return "-";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, format, v.get<double>() * scale);
-    return buf;
-}
-
 struct Column {
     const char* title;
     const char* key;
@@ -95,51 +88,23 @@ nlohmann::json pause_table(const nlohmann::json& doc, const std::string& allocat
     return {{"allocator", chosen}, {"rows", rows}};
 }
 
-std::string pause_table_text(const nlohmann::json& table) {
-    std::string out = "GC pauses per workload and collector, allocator " + table["allocator"].get<std::string>() +
-                      " (medians over repetitions)\n";
-    char line[512];
-    std::string last_workload;
+Report pause_report(const nlohmann::json& table) {
+    Report report;
+    report.title = "GC pauses per workload and collector, allocator `" + table["allocator"].get<std::string>() +
+                   "` (medians over repetitions)";
+    report.data = table;
+    ReportTable t;
+    t.grouped = true;
+    t.columns = {{"workload", "workload", false}, {"collector", "collector", false}, {"runs", "runs", true}};
+    for (const Column& c : kColumns) t.columns.push_back({c.title, c.key, true});
     for (const nlohmann::json& row : table["rows"]) {
-        const std::string w = workload_label(table, row);
-        if (w != last_workload) {
-            std::snprintf(line, sizeof line, "\n%-14s %5s", w.c_str(), "runs");
-            out += line;
-            for (const Column& c : kColumns) {
-                std::snprintf(line, sizeof line, " %10s", c.title);
-                out += line;
-            }
-            out += "\n";
-            last_workload = w;
-        }
-        std::snprintf(line, sizeof line, "  %-12s %5zu", row["collector"].get<std::string>().c_str(),
-                      row["runs"].get<std::size_t>());
-        out += line;
-        for (const Column& c : kColumns) {
-            std::snprintf(line, sizeof line, " %10s", cell(row[c.key], c.scale, c.format).c_str());
-            out += line;
-        }
-        out += "\n";
+        std::vector<ReportCell> cells = {text_cell(workload_label(table, row)), text_cell(row["collector"]),
+                                         {std::to_string(row["runs"].get<std::size_t>()), row["runs"]}};
+        for (const Column& c : kColumns) cells.push_back(number_cell(row[c.key], c.format, c.scale));
+        t.rows.push_back(std::move(cells));
     }
-    return out;
-}
-
-std::string pause_table_markdown(const nlohmann::json& table) {
-    std::string out = "GC pauses per workload and collector, allocator `" + table["allocator"].get<std::string>() +
-                      "` (medians over repetitions)\n\n| workload | collector | runs |";
-    std::string rule = "|---|---|---:|";
-    for (const Column& c : kColumns) {
-        out += std::string(" ") + c.title + " |";
-        rule += "---:|";
-    }
-    out += "\n" + rule + "\n";
-    for (const nlohmann::json& row : table["rows"]) {
-        out += "| " + workload_label(table, row) + " | " + row["collector"].get<std::string>() + " | " +
-               std::to_string(row["runs"].get<std::size_t>()) + " |";
-        for (const Column& c : kColumns) out += " " + cell(row[c.key], c.scale, c.format) + " |";
-        out += "\n";
-    }
-    return out;
+    report.table(std::move(t));
+    return report;
 }
 
 }  // namespace pmb

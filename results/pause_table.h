@@ -9,12 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reporters/report.h"
+
 namespace pmb {
 
 // Rows for `allocator` ("" picks pool when the file has it, else the first allocator that ran);
 // throws std::invalid_argument (one line) when no successful run of that allocator is in `doc`.
 nlohmann::json pause_table(const nlohmann::json& doc, const std::string& allocator);
-std::string pause_table_text(const nlohmann::json& table);
-std::string pause_table_markdown(const nlohmann::json& table);
+// The table as a report (reporters/report.h): one group of rows per workload; its data is `table`.
+Report pause_report(const nlohmann::json& table);
 
 }  // namespace pmb

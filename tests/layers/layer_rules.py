@@ -19,6 +19,7 @@ import tempfile
 # Each layer and a header that stands for it.
 HEADERS = {
     "measure": "measure/clock.h",
+    "reporters": "reporters/reporter.h",
     "allocators": "allocators/allocator.h",
     "objects": "objects/heap.h",
     "collectors": "collectors/registry.h",
@@ -30,11 +31,12 @@ HEADERS = {
 # What each layer may use, itself included.
 MAY_USE = {
     "measure": {"measure"},
+    "reporters": {"reporters"},
     "allocators": {"measure", "allocators"},
     "objects": {"measure", "allocators", "objects"},
     "collectors": {"measure", "allocators", "objects", "collectors"},
     "workloads": {"measure", "allocators", "objects", "collectors", "workloads"},
-    "results": {"results"},
+    "results": {"results", "reporters"},
     "harness": set(HEADERS) - {"commands"},
     "commands": set(HEADERS),
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "results/agreement_table.h"
+#include "reporters/reporter.h"
 #include "results/results_file.h"
 #include "results/sample_statistics.h"
 #include "tests/support/pymembench_cli.h"
@@ -179,7 +180,7 @@ TEST(AgreementTable, SignWithinThreePercentOfCpythonIsNoise) {
 
 TEST(AgreementTable, TextAndMarkdownShowEveryProgram) {
     const nlohmann::json table = agreement_table(two_program_doc());
-    const std::string text = agreement_table_text(table);
+    const std::string text = make_reporter("text")->render(agreement_report(table));
     EXPECT_NE(text.find("json_roundtrip: real workloads/python/real/json_roundtrip.py"), std::string::npos) << text;
     EXPECT_NE(text.find("text_processing --scale 1"), std::string::npos) << text;
     EXPECT_NE(text.find("replay Δs"), std::string::npos) << text;
@@ -187,7 +188,7 @@ TEST(AgreementTable, TextAndMarkdownShowEveryProgram) {
     EXPECT_NE(text.find("Kendall tau = 1.00 over 2 allocators"), std::string::npos) << text;
     EXPECT_NE(text.find("Note: no ok run of cpython"), std::string::npos) << text;
     EXPECT_NE(text.find("Not paired: foo (real runs only)"), std::string::npos) << text;
-    const std::string md = agreement_table_markdown(table);
+    const std::string md = make_reporter("markdown")->render(agreement_report(table));
     EXPECT_NE(md.find("| pool | 1.250 | 1.250 | 1.100 | +0.250 | +0.200 | 1.500 | 1.100 | 3/2 |"), std::string::npos)
         << md;
     EXPECT_NE(md.find("| jemalloc | 2.050 | - | - | - | - | - | - | 2/2 |"), std::string::npos) << md;

@@ -8,6 +8,7 @@
 
 #include "harness/process_runner.h"
 #include "results/compare_results.h"
+#include "reporters/reporter.h"
 #include "results/results_file.h"
 
 namespace pmb {
@@ -171,7 +172,8 @@ TEST(CompareResults, RenderingsNameTheRegression) {
     std::vector<double> slower;
     for (double v : kBase) slower.push_back(v * 0.8);
     const auto c = compare_results(doc_with({{"pool", kBase}}), doc_with({{"pool", slower}}), {});
-    const std::string table = comparison_table(c, false), markdown = comparison_markdown(c);
+    const Report report = comparison_report(c, false);
+    const std::string table = make_reporter("text")->render(report), markdown = make_reporter("markdown")->render(report);
     EXPECT_NE(table.find("REGRESSION"), std::string::npos) << table;
     EXPECT_NE(table.find("-20.0%"), std::string::npos) << table;
     EXPECT_NE(markdown.find("| pool/rc/trees | ops_per_s |"), std::string::npos) << markdown;

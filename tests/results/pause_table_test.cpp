@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "results/pause_table.h"
+#include "reporters/reporter.h"
 
 namespace pmb {
 namespace {
@@ -45,10 +46,10 @@ TEST(PauseTable, MediansPerCollectorRelativeToGen) {
     EXPECT_TRUE(table["rows"][2]["throughput_vs_gen"] == 1.0);  // trees' gen against itself
     EXPECT_EQ(pause_table({{"runs", runs}}, "system")["rows"].size(), 1u);
 
-    const std::string text = pause_table_text(table);
+    const std::string text = make_reporter("text")->render(pause_report(table));
     EXPECT_NE(text.find("incremental"), std::string::npos);
     EXPECT_NE(text.find("0.017"), std::string::npos);  // max/gen
-    const std::string md = pause_table_markdown(table);
+    const std::string md = make_reporter("markdown")->render(pause_report(table));
     EXPECT_NE(md.find("| lru | incremental | 3 |"), std::string::npos) << md;
 
     try {
