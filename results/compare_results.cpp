@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 
@@ -43,18 +44,9 @@ std::vector<double> values_of(const Combination& c, const RunMetric& m) {
     return out;
 }
 
-// The smallest two-sided p-value a Mann-Whitney U test of samples of sizes n and m can give
-// (complete separation, no ties): 2 / C(n + m, n).
-double smallest_p(std::size_t n, std::size_t m) {
-    double log_c = std::lgamma(static_cast<double>(n + m + 1)) - std::lgamma(static_cast<double>(n + 1)) -
-                   std::lgamma(static_cast<double>(m + 1));
-    return std::min(1.0, 2.0 * std::exp(-log_c));
-}
-
 // Percentile-bootstrap 95 % interval of median(candidate) / median(base).
 std::pair<double, double> bootstrap_ratio_interval(const std::vector<double>& base, const std::vector<double>& cand,
-                                                   std::uint64_t seed) {
-    constexpr int kResamples = 2000;
+                                                   std::uint64_t seed, int resamples) {
     std::uint64_t state = seed;
     auto next = [&state] {  // splitmix64
         std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
@@ -62,14 +54,20 @@ std::pair<double, double> bootstrap_ratio_interval(const std::vector<double>& ba
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
         return z ^ (z >> 31);
     };
-    auto resampled_median = [&](const std::vector<double>& xs) {
-        std::vector<double> r(xs.size());
-        for (double& v : r) v = xs[next() % xs.size()];
-        return median(r);
+    std::vector<double> scratch;
+    auto resampled_median = [&](const std::vector<double>& xs) {  // median() of a resample, in place
+        scratch.resize(xs.size());
+        for (double& v : scratch)  // an index in [0, n) by multiply-shift: no division per draw
+            v = xs[static_cast<std::size_t>((static_cast<unsigned __int128>(next()) * xs.size()) >> 64)];
+        const std::size_t n = scratch.size();
+        const auto upper = scratch.begin() + static_cast<std::ptrdiff_t>(n / 2);
+        std::nth_element(scratch.begin(), upper, scratch.end());
+        if (n % 2 == 1) return *upper;
+        return std::midpoint(*std::max_element(scratch.begin(), upper), *upper);
     };
     std::vector<double> ratios;
-    ratios.reserve(kResamples);
-    for (int i = 0; i < kResamples; ++i) {
+    ratios.reserve(static_cast<std::size_t>(resamples));
+    for (int i = 0; i < resamples; ++i) {
         const double b = resampled_median(base), c = resampled_median(cand);
         if (b != 0) ratios.push_back(c / b);
     }
@@ -132,9 +130,9 @@ std::string resolve_metric_name(const std::string& name) {
     throw std::invalid_argument("unknown metric '" + name + "' (accepted: " + accepted + ")");
 }
 
-int repetitions_needed(double alpha) {
-    for (int n = 1; n < 1000; ++n)
-        if (smallest_p(static_cast<std::size_t>(n), static_cast<std::size_t>(n)) < alpha) return n;
+int repetitions_needed(double alpha, std::size_t figures, bool ties) {
+    for (std::size_t n = 1; n < 1000; ++n)
+        if (mann_whitney_smallest_p(n, n, ties) * static_cast<double>(figures) < alpha) return static_cast<int>(n);
     return 1000;
 }
 
@@ -166,7 +164,7 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
         for (const RunMetric* m : metrics) {
             const std::vector<double> bv = values_of(b, *m), cv = values_of(c, *m);
             if (bv.empty() || cv.empty()) continue;  // no value on a side: nothing to compare
-            if (smallest_p(bv.size(), cv.size()) >= options.alpha) {
+            if (mann_whitney_smallest_p(bv.size(), cv.size()) >= options.alpha) {
                 char alpha[32];
                 std::snprintf(alpha, sizeof alpha, "%g", options.alpha);
                 throw std::invalid_argument("too few repetitions to test " + key + " " + m->name + ": " +
@@ -197,8 +195,11 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
                 continue;
             }
             const double ratio = mb != 0 ? mc / mb : std::numeric_limits<double>::infinity();
-            const auto [lo, hi] = bootstrap_ratio_interval(bv, cv, std::hash<std::string>{}(key + m->name));
+            const auto [lo, hi] = bootstrap_ratio_interval(bv, cv, std::hash<std::string>{}(key + m->name), options.resamples);
             const double p = mann_whitney_u(cv, bv).p_value;
+            std::vector<double> pooled = bv;
+            pooled.insert(pooled.end(), cv.begin(), cv.end());
+            row["p_floor"] = mann_whitney_floor(pooled, cv.size());
             row["ratio"] = number_or_null(ratio);
             row["ci_low"] = number_or_null(lo);
             row["ci_high"] = number_or_null(hi);
@@ -212,18 +213,28 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
     std::vector<nlohmann::json*> tested;
     for (nlohmann::json& row : rows)
         if (!row.contains("verdict")) tested.push_back(&row);
-    if (options.holm && !tested.empty()) {
-        const double m = static_cast<double>(tested.size());
-        bool any_testable = false;
-        for (const nlohmann::json* row : tested)
-            any_testable |= smallest_p((*row)["n_base"], (*row)["n_candidate"]) * m < options.alpha;
-        if (!any_testable) {
-            const int n = repetitions_needed(options.alpha / m);
-            throw std::invalid_argument("too few repetitions to test " + std::to_string(tested.size()) +
-                                        " figures at once (Holm): at least " + std::to_string(n) +
-                                        " per side are needed (run with --reps " + std::to_string(n) +
-                                        " or more, or compare fewer metrics or with --no-correction)");
+    // What these samples can show: a figure is testable when its floor (the smallest p its values
+    // can give, however they fall between the sides) survives the correction.
+    const double multiplier = options.holm ? static_cast<double>(tested.size()) : 1.0;
+    std::size_t testable = 0;
+    nlohmann::json untestable_by_metric = nlohmann::json::object();
+    for (nlohmann::json* row : tested) {
+        const bool can = (*row)["p_floor"].get<double>() * multiplier < options.alpha;
+        (*row)["testable"] = can;
+        testable += can;
+        if (!can) {
+            nlohmann::json& count = untestable_by_metric[(*row)["metric"].get<std::string>()];
+            count = count.is_null() ? 1 : count.get<int>() + 1;
         }
+    }
+    if (!tested.empty() && testable == 0) {
+        const int n = repetitions_needed(options.alpha, options.holm ? tested.size() : 1, false);
+        const int n_ties = repetitions_needed(options.alpha, options.holm ? tested.size() : 1, true);
+        throw std::invalid_argument("too few repetitions to test " + std::to_string(tested.size()) + " figures" +
+                                    (options.holm ? " at once (Holm)" : "") + ": at least " + std::to_string(n) +
+                                    " per side are needed, " + std::to_string(n_ties) +
+                                    " for figures with tied values (run with --reps " + std::to_string(n) +
+                                    " or more" + (options.holm ? ", or compare fewer metrics or with --no-correction)" : ")"));
     }
     std::sort(tested.begin(), tested.end(), [](const nlohmann::json* a, const nlohmann::json* b) {
         return (*a)["p_value"].get<double>() < (*b)["p_value"].get<double>();
@@ -253,6 +264,8 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
     return {{"alpha", options.alpha},
             {"correction", options.holm ? "holm" : "none"},
             {"tests", tested.size()},
+            {"untestable", tested.size() - testable},
+            {"untestable_by_metric", untestable_by_metric},
             {"thresholds", thresholds},
             {"combinations", common},
             {"regressions", regressions},
@@ -324,6 +337,16 @@ Report comparison_report(const nlohmann::json& comparison, bool all_rows) {
         every.folded = true;
         every.fold_title = "Every compared figure";
         report.table(std::move(every));
+    }
+    if (comparison.value("untestable", std::size_t{0}) > 0) {
+        std::string which;
+        for (const auto& [metric, count] : comparison["untestable_by_metric"].items())
+            which += (which.empty() ? "" : ", ") + std::string("`") + metric + "` " + count.dump();
+        std::snprintf(line, sizeof line,
+                      "%zu of %zu figures cannot be significant with these repetitions, whatever the change "
+                      "(their values tie, or there are too few): ",
+                      comparison["untestable"].get<std::size_t>(), comparison["tests"].get<std::size_t>());
+        report.paragraph(line + which + ".");
     }
     if (!comparison["only_in_base"].empty() || !comparison["only_in_candidate"].empty()) {
         std::snprintf(line, sizeof line, "%zu combinations only in the base, %zu only in the candidate.",

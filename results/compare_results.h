@@ -3,18 +3,23 @@
 // For every combination present in both files (same allocator, collector, workload, parameter
 // overrides and seed) and every compared metric, the successful repetitions of each side give:
 // the ratio of medians (candidate / base) with a 95 % bootstrap confidence interval (percentile
-// method, 2000 resamples, a fixed seed per row: the same files always give the same answer), and
+// method, 2000 resamples unless told otherwise, a fixed seed per row: the same files always give the same answer), and
 // the two-sided Mann-Whitney U test's p-value. A change is a regression only when it is both
 // significant and beyond its threshold in the metric's bad direction (throughput down, latency,
 // pause time or RSS up); an improvement likewise in the good direction. Significant means the
 // p-value, Holm-adjusted over every row tested (unless turned off), is below alpha: a check of
 // hundreds of figures then cries wolf with probability at most alpha, not hundreds of times it.
 //
+// Every tested row also has `p_floor`, the smallest p its values could give however they fell
+// between the sides (results/sample_statistics.h), and `testable`: whether that floor survives the
+// correction, i.e. whether any change could be flagged; the totals count the untestable rows
+// (`untestable`, `untestable_by_metric`), and the report names them.
+//
 // Invariants: a row whose medians are both 0 (no pauses under rc) is "no change"; the verdicts
 // are "regression", "improvement", "not significant" (beyond the threshold, p >= alpha) and
 // "no change"; compare throws std::invalid_argument (one line) when the files share no
-// combination or a shared combination has too few repetitions for the test to ever reach alpha
-// (the message names how many are needed).
+// combination, a shared combination has too few repetitions for the test to ever reach alpha, or
+// no tested row is testable (the message names how many repetitions are needed).
 #pragma once
 
 #include <map>
@@ -36,14 +41,17 @@ struct CompareOptions {
     // Holm's step-down correction over every tested row (default): the chance of flagging any
     // change when there is none stays below alpha however many combinations are compared.
     bool holm = true;
+    int resamples = 2000;  // bootstrap resamples per confidence interval (the verdict does not use them)
 };
 
 // "throughput", "p99", "gc_pause", "rss" and any run metric's own name -> the run metric's name;
 // throws std::invalid_argument naming the accepted names.
 std::string resolve_metric_name(const std::string& name);
 
-// The fewest repetitions per side with which a two-sided Mann-Whitney U test can reach `alpha`.
-int repetitions_needed(double alpha);
+// The fewest repetitions per side with which a two-sided Mann-Whitney U test can reach `alpha`
+// for one of `figures` Holm-corrected figures (mann_whitney_smallest_p's rule; `ties`: figures
+// whose values tie, where the test is approximate).
+int repetitions_needed(double alpha, std::size_t figures = 1, bool ties = false);
 
 nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json& candidate,
                                const CompareOptions& options);

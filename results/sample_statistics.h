@@ -14,11 +14,16 @@
 //   interval reaches 0.95, so it is [min, max] with its actual coverage 1 - 2^(1-n) (0.9375 at
 //   n = 5, 0 at n = 1). ci_level is the exact coverage of the reported interval; the binomial
 //   tail is summed in log space, so any n is safe.
-// - mann_whitney_u reproduces scipy.stats.mannwhitneyu(a, b, alternative="two-sided",
-//   method="auto") (scipy 1.10): the exact null distribution of U when min(len(a), len(b)) <= 8
-//   and the pooled sample has no ties; otherwise the normal approximation with the tie-corrected
-//   variance and a 0.5 continuity correction. u is the statistic of `a` (scipy's U1, average ranks
-//   for ties); p is clipped to [0, 1].
+// - mann_whitney_u reproduces scipy.stats.mannwhitneyu(a, b, alternative="two-sided") (scipy
+//   1.10) with method="exact" when the pooled sample has no ties and min(len(a), len(b)) <= 50,
+//   and method="asymptotic" otherwise: the normal approximation with the tie-corrected variance
+//   and a 0.5 continuity correction. (scipy's "auto" is exact only up to 8.) u is the statistic
+//   of `a` (scipy's U1, average ranks for ties); p is clipped to [0, 1].
+// - What a sample can show, by the same rule the test uses: mann_whitney_smallest_p is the
+//   smallest p the test can give for two sizes (complete separation, exact or approximated as the
+//   test would be), and mann_whitney_floor the smallest it can give for one pooled sample's
+//   values however they fall between the sides (ties included). A comparison whose floor, times
+//   the number of Holm-corrected figures, is not below alpha cannot flag anything.
 // - kendall_tau_b reproduces scipy.stats.kendalltau(x, y) (variant "b"): (C - D) /
 //   sqrt((P - Tx) (P - Ty)) over the P = n (n - 1) / 2 pairs, C concordant, D discordant, Tx and Ty
 //   the pairs tied in x and in y (a pair tied in both counts in both). It is NaN where scipy gives
@@ -60,6 +65,14 @@ struct MannWhitneyResult {
     bool exact = false;  // exact null distribution (true) or normal approximation
 };
 MannWhitneyResult mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b);
+// Whether mann_whitney_u uses the exact distribution for sizes n1, n2 (and ties in the pool).
+bool mann_whitney_is_exact(std::size_t n1, std::size_t n2, bool ties);
+// The smallest two-sided p for sizes n1, n2: 2 / C(n1 + n2, n1) where the test is exact, the
+// approximation's value at complete separation (untied variance) where it is not.
+double mann_whitney_smallest_p(std::size_t n1, std::size_t n2, bool ties = false);
+// The smallest p of mann_whitney_u over every split of `pooled` into n1 and the rest: the
+// values' most extreme arrangement (the n1 smallest or the n1 largest on one side).
+double mann_whitney_floor(std::vector<double> pooled, std::size_t n1);
 
 // Kendall's tau-b of the pairs (x[i], y[i]), in [-1, 1]; NaN where undefined (see above). O(n^2).
 double kendall_tau_b(const std::vector<double>& x, const std::vector<double>& y);

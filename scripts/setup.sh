@@ -10,7 +10,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libbenchmark-tools
   libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev
   zlib1g-dev libabsl-dev
-  python3.11 libpython3.11-dev python3-matplotlib python3-numpy
+  python3.11 libpython3.11-dev python3-matplotlib python3-numpy python3-scipy
 )
 
 missing=()

@@ -109,7 +109,7 @@ TEST(CompareResults, ABigButInsignificantChangeIsNotARegression) {
 // wolf because one of them is unlucky.
 TEST(CompareResults, HolmCorrectionAccountsForManyFigures) {
     const std::vector<double> base = {100, 98, 102, 99, 101, 97, 103};
-    const std::vector<double> cand = {90, 88, 92, 89, 99, 87, 100};
+    const std::vector<double> cand = {90, 88, 92, 89, 99.5, 87, 100.5};  // no value tied with the base
     std::map<std::string, std::vector<double>> b, c;
     for (int i = 0; i < 10; ++i) {
         b["alloc" + std::to_string(i)] = base;
@@ -137,6 +137,49 @@ TEST(CompareResults, HolmCorrectionAccountsForManyFigures) {
     for (const auto& row : corrected["rows"])
         if (row["metric"] != "gc_pause_total_ns") smallest_adjusted = std::min(smallest_adjusted, row["p_adjusted"].get<double>());
     EXPECT_DOUBLE_EQ(smallest_adjusted, std::min(1.0, 30 * smallest));
+}
+
+// The feasibility rule and the test are one: with 9 to 20 repetitions a side and 256 combinations
+// (768 figures tested: throughput, p99 and RSS; no pauses under rc), untied figures can be
+// flagged from the number repetitions_needed gives on, and not before; figures whose values tie
+// are reported as untestable instead of silently never firing.
+TEST(CompareResults, ManyFiguresAtNineToTwentyRepetitions) {
+    EXPECT_EQ(repetitions_needed(0.05, 768), 9);  // 2 / C(18, 9) * 768 = 0.032; 2 / C(16, 8) * 768 = 0.12
+    EXPECT_EQ(repetitions_needed(0.05, 768, true), 12);
+    for (std::size_t n = 8; n <= 20; ++n) {
+        SCOPED_TRACE(std::to_string(n) + " repetitions a side");
+        std::map<std::string, std::vector<double>> b, c;
+        for (int combo = 0; combo < 256; ++combo) {
+            std::vector<double> base, cand;
+            for (std::size_t i = 0; i < n; ++i) {
+                base.push_back(1000 + combo * 0.001 + static_cast<double>(i) * 0.37);
+                cand.push_back((combo == 0 ? 800 : 1000.0001) + combo * 0.001 + static_cast<double>(i) * 0.37);
+            }
+            b["alloc" + std::to_string(combo)] = base;
+            c["alloc" + std::to_string(combo)] = cand;
+        }
+        CompareOptions options;
+        options.resamples = 50;  // the intervals are not under test here, and 768 of them cost seconds
+        if (n < 9) {
+            EXPECT_THROW(compare_results(doc_with(b), doc_with(c), options), std::invalid_argument);
+            continue;
+        }
+        const auto r = compare_results(doc_with(b), doc_with(c), options);
+        EXPECT_EQ(r["tests"], 768);
+        const auto& slow = row_for(r, "ops_per_s", "alloc0");
+        EXPECT_EQ(slow["verdict"], "regression") << slow.dump();
+        EXPECT_TRUE(slow["testable"].get<bool>());
+        // Peak RSS is 1e7 + rep on both sides: each value appears twice in the pool, and with
+        // that many ties the approximation cannot reach 0.05 / 768 below 12 repetitions.
+        const bool rss_testable = n >= 12;
+        EXPECT_EQ(row_for(r, "peak_rss_bytes", "alloc0")["testable"].get<bool>(), rss_testable);
+        EXPECT_EQ(r["untestable"], rss_testable ? 0 : 256);
+        EXPECT_EQ(r["regressions"], 2);  // alloc0's throughput and p99
+        const std::string text = make_reporter("text")->render(comparison_report(r, false));
+        EXPECT_EQ(text.find("256 of 768 figures cannot be significant with these repetitions") != std::string::npos,
+                  !rss_testable)
+            << text;
+    }
 }
 
 TEST(CompareResults, TooFewSamplesSayHowManyAreNeeded) {

@@ -162,7 +162,7 @@ TEST(SampleStatistics, JsonHasTheDocumentedKeys) {
 
 // Reference values from scipy 1.10.1, Debian's python3-scipy:
 //   /usr/bin/python3 -c 'from scipy.stats import mannwhitneyu; print(mannwhitneyu(a, b, alternative="two-sided"))'
-// (method "auto": exact when min(len(a), len(b)) <= 8 and no ties, else normal approximation).
+// with method="exact" where mann_whitney_u is exact (no ties, smaller side <= 50), else "asymptotic".
 struct MannWhitneyCase {
     const char* name;
     std::vector<double> a, b;
@@ -206,23 +206,78 @@ TEST(SampleStatisticsMannWhitney, ExactDistributionStaysPreciseForALargeSecondSa
     check({"8 vs 3000 tail", tail, b, 20036.0, 0.00047262865612056207, true});
 }
 
-TEST(SampleStatisticsMannWhitney, NormalApproximationWithTiesOrLargeSamples) {
-    check({"ties", {1, 2, 2, 3, 4}, {2, 3, 3, 5, 6}, 6.0, 0.19882894401644247, false});
+TEST(SampleStatisticsMannWhitney, ExactBeyondScipysAutoLimitWithoutTies) {
     check({"nine vs nine, no ties",
            {1.5, 2.5, 3.1, 4.7, 5.2, 6.9, 7.3, 8.8, 9.4},
            {3.3, 4.4, 5.5, 6.6, 7.7, 8.1, 9.9, 10.2, 11.7},
-           24.0, 0.1577043874630777, false});
-    // a = [10 + ((i*7) % 20) * 0.5 for i in range(20)], b = [14 + ((i*11) % 20) * 0.5 for i in range(20)]
-    std::vector<double> a20, b20, a20n, b20n;
+           24.0, 0.16149732620320856, true});
+    std::vector<double> a20n, b20n;
     for (int i = 0; i < 20; ++i) {
-        a20.push_back(10 + ((i * 7) % 20) * 0.5);
-        b20.push_back(14 + ((i * 11) % 20) * 0.5);
         a20n.push_back(100 + i * 1.01);
         b20n.push_back(110 + i * 0.98 + 0.003);
     }
-    check({"n = 20 shifted, ties", a20, b20, 72.0, 0.0005588671185806855, false});
     // a = [100 + i * 1.01 for i in range(20)], b = [110 + i * 0.98 + 0.003 for i in range(20)]
-    check({"n = 20 shifted, no ties", a20n, b20n, 55.0, 9.277956784594506e-05, false});
+    check({"n = 20 shifted, no ties", a20n, b20n, 55.0, 3.364318303622844e-05, true});
+}
+
+TEST(SampleStatisticsMannWhitney, NormalApproximationWithTiesOrLargeSamples) {
+    check({"ties", {1, 2, 2, 3, 4}, {2, 3, 3, 5, 6}, 6.0, 0.19882894401644247, false});
+    // a = [10 + ((i*7) % 20) * 0.5 for i in range(20)], b = [14 + ((i*11) % 20) * 0.5 for i in range(20)]
+    std::vector<double> a20, b20;
+    for (int i = 0; i < 20; ++i) {
+        a20.push_back(10 + ((i * 7) % 20) * 0.5);
+        b20.push_back(14 + ((i * 11) % 20) * 0.5);
+    }
+    check({"n = 20 shifted, ties", a20, b20, 72.0, 0.0005588671185806855, false});
+    // 51 against 51 without ties: beyond the exact limit, the approximation.
+    // a = [i * 1.0 for i in range(51)], b = [i + 20.5 for i in range(51)]
+    std::vector<double> a51, b51;
+    for (int i = 0; i < 51; ++i) {
+        a51.push_back(i);
+        b51.push_back(i + 20.5);
+    }
+    check({"51 vs 51, no ties", a51, b51, 465.0, 2.2915725878911982e-08, false});
+}
+
+// What a sample can show, by the test's own rule: at every size from 9 to 20 a side (where
+// scipy's "auto" would switch to the approximation) the smallest p is that of complete
+// separation as the test computes it, and the floor of a pooled sample is its most extreme split.
+TEST(SampleStatisticsMannWhitney, SmallestPIsTheTestsOwnAtSizesNineToTwenty) {
+    for (std::size_t n = 9; n <= 20; ++n) {
+        for (std::size_t m : {n, n + 3}) {
+            SCOPED_TRACE(std::to_string(n) + " vs " + std::to_string(m));
+            std::vector<double> low, high;
+            for (std::size_t i = 0; i < n; ++i) low.push_back(static_cast<double>(i));
+            for (std::size_t i = 0; i < m; ++i) high.push_back(static_cast<double>(n + i));
+            const MannWhitneyResult separated = mann_whitney_u(low, high);
+            EXPECT_TRUE(separated.exact);
+            expect_relative(separated.p_value, mann_whitney_smallest_p(n, m));
+            std::vector<double> pooled = low;
+            pooled.insert(pooled.end(), high.begin(), high.end());
+            expect_relative(separated.p_value, mann_whitney_floor(pooled, n));
+            // Ties: the pool's n smallest values are n - 1 ones and a two, the rest twos. That split
+            // is the most extreme (its p is the floor), any other is less so, and the ties cost
+            // power against complete separation.
+            std::vector<double> low_t(n, 1.0), high_t(m, 2.0);
+            low_t[0] = 2.0;
+            std::vector<double> pooled_t = low_t;
+            pooled_t.insert(pooled_t.end(), high_t.begin(), high_t.end());
+            const MannWhitneyResult t = mann_whitney_u(low_t, high_t);
+            EXPECT_FALSE(t.exact);
+            const double floor = mann_whitney_floor(pooled_t, n);
+            expect_relative(t.p_value, floor);
+            std::vector<double> mixed_low = low_t, mixed_high = high_t;
+            mixed_low[1] = 2.0;
+            mixed_high[0] = 1.0;
+            EXPECT_LT(floor, mann_whitney_u(mixed_low, mixed_high).p_value);
+            EXPECT_GT(floor, mann_whitney_smallest_p(n, m));
+        }
+    }
+    // 2 / C(18, 9) = 4.1135e-05 (scipy: mannwhitneyu(range(9), range(9, 18), method="exact")).
+    expect_relative(4.113533525298231e-05, mann_whitney_smallest_p(9, 9));
+    EXPECT_FALSE(mann_whitney_is_exact(9, 9, true));
+    EXPECT_TRUE(mann_whitney_is_exact(50, 80, false));
+    EXPECT_FALSE(mann_whitney_is_exact(51, 51, false));
 }
 
 TEST(SampleStatisticsMannWhitney, IdenticalOrAllTiedSamplesGivePOne) {
