@@ -1,26 +1,58 @@
-"""How often `pymembench compare` cries wolf, and how often it catches a real slowdown.
+"""How often the CI regression check cries wolf, and how often it catches a real slowdown, in the
+mode CI runs it: scripts/perf-check.sh's matrix (scripts/perf-matrix.flags), its number of rounds,
+and `pymembench compare` with its defaults (Holm over every figure, alpha 0.05, 5 % thresholds).
 
-Each trial measures three sides, ROUNDS rounds each (one repetition of the matrix per round, the
-sides rotating within each round as scripts/perf-check.sh alternates its two), joined with
-`merge --repetitions`: P1 and P2 with the same build, and S, the same build with the `pool`
-backend replaced by the `slow` decorator over it (relabelled `pool`), its cost per call first
-calibrated so that pool's throughput drops by 10 % (the median over the matrix's pool
-combinations). Per trial, `compare P1 P2` is an A/A check (a false alarm when it exits 1) and
-`compare P1 S` a detection check (a detection when a pool combination's throughput is flagged).
+Four sides, all the same build: A and B (for A/A trials), S5 and S10 (the `pool` backend replaced
+by the `slow` decorator over it, relabelled `pool`, its cost per call calibrated first so that
+pool's throughput drops by 5 % and 10 %: the median over the matrix's pool combinations). A POOL of
+rounds is measured once, each round one repetition of the matrix for every side, the sides'
+order rotating from round to round so that drift of the machine falls on all alike.
 
-    /usr/bin/python3 bench/detector_rates.py PYMEMBENCH TRIALS ROUNDS [run flags] [-- compare flags]
+Trials are cut from the pool: trial t draws (seeded) ROUNDS of the pool's rounds for its base and,
+independently, ROUNDS for its candidate, and compares A against B (A/A: a false alarm when any
+figure is flagged as a regression), A against S5 and A against S10 (a detection when a pool
+combination's throughput is flagged). Trials cut from one pool share rounds, so they are not
+independent; disjoint blocks of 2 x ROUNDS rounds give independent trials too (POOL // (2 ROUNDS)
+of them), printed separately, to show the same rates.
+
+    /usr/bin/python3 bench/detector_rates.py PYMEMBENCH MATRIX_FLAGS_FILE [POOL] [ROUNDS] [TRIALS]
+        defaults: POOL 30 rounds, ROUNDS 15 (perf-check's), TRIALS 20
 """
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 
-def run(binary, out, run_flags, allocators):
-    subprocess.run([binary, "run", "--reps", "1", "--warmup", "0", "-a", ",".join(allocators), "--out", out,
-                    *run_flags], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def matrix_flags(path):
+    flags = []
+    for line in open(path):
+        line = line.split("#", 1)[0].strip()
+        if line:
+            flags.extend(line.split())
+    return flags
+
+
+def with_allocators(flags, allocators):
+    out = list(flags)
+    i = out.index("--allocator")
+    out[i + 1] = ",".join(allocators)
+    return out
+
+
+def allocators_of(flags):
+    return flags[flags.index("--allocator") + 1].split(",")
+
+
+def run(binary, out, flags):
+    p = subprocess.run([binary, "run", "--reps", "1", *flags, "--out", out], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit("detector: a round failed (exit %d): %s" % (p.returncode, p.stderr.strip()[-400:]))
 
 
 def relabel(path, slow_spec):
@@ -38,85 +70,157 @@ def merged(binary, files, out):
     return out
 
 
-def compare(binary, base, cand, flags):
-    p = subprocess.run([binary, "compare", base, cand, "--json", *flags], capture_output=True, text=True)
+def compare(binary, base, cand):
+    p = subprocess.run([binary, "compare", base, cand, "--json"], capture_output=True, text=True)
     if p.returncode not in (0, 1):
-        sys.exit("compare failed: " + p.stderr.strip())
+        sys.exit("detector: compare failed: " + p.stderr.strip())
     return p.returncode, json.loads(p.stdout)
 
 
-def pool_throughputs(binary, run_flags, allocators, rounds=5):
-    """Median throughput per (allocator, collector, workload), the allocators' runs interleaved
-    within each of `rounds` rounds so that drift of the machine falls on all alike."""
-    with tempfile.TemporaryDirectory() as d:
+def pool_loss(binary, flags, slow_spec, directory, rounds=3):
+    """Median over pool's combinations of the throughput slow_spec loses against pool (pool only,
+    the two alternating within each of `rounds` rounds)."""
+    values = {}
+    for r in range(rounds):
+        for a in (["pool", slow_spec] if r % 2 == 0 else [slow_spec, "pool"]):
+            path = os.path.join(directory, "calibrate.json")
+            run(binary, path, with_allocators(flags, [a]))
+            for x in json.load(open(path))["runs"]:
+                values.setdefault((a, x["collector"], x["workload"]), []).append(x["ops_per_s"])
+    t = {k: statistics.median(v) for k, v in values.items()}
+    return statistics.median(1 - t[(slow_spec, c, w)] / t[("pool", c, w)] for (a, c, w) in t if a == "pool")
+
+
+def calibrate(binary, flags, targets, directory, probe_ns=20.0):
+    """The slow decorator's ns per call that costs pool each of `targets` of its throughput. A fixed
+    cost c per call turns throughput T into T / (1 + k c); k is fitted to the loss a large probe
+    cost gives (large, so that the machine's noise is small against it). Only approximate: the
+    loss each side really had is measured from the pool itself and printed."""
+    loss = pool_loss(binary, flags, "slow:ns=%g:pool" % probe_ns, directory, rounds=4)
+    if not 0 < loss < 1:
+        sys.exit("detector: the slow decorator at %g ns a call cost pool %.1f %%; cannot calibrate" % (probe_ns, 100 * loss))
+    k = (1 / (1 - loss) - 1) / probe_ns
+    return loss, {t: "slow:ns=%g:pool" % round((1 / (1 - t) - 1) / k, 2) for t in targets}
+
+
+def measured_loss(sides, side):
+    """Median over pool's combinations of 1 - median throughput of `side` / median of A, over the pool."""
+    def medians(files):
         values = {}
-        for r in range(rounds):
-            for a in (allocators if r % 2 == 0 else allocators[::-1]):
-                path = os.path.join(d, "c.json")
-                run(binary, path, run_flags, [a])
-                for x in json.load(open(path))["runs"]:
-                    values.setdefault((a, x["collector"], x["workload"]), []).append(x["ops_per_s"])
+        for f in files:
+            for x in json.load(open(f))["runs"]:
+                if x["allocator"] == "pool" and x["status"] == "ok":
+                    values.setdefault((x["collector"], x["workload"]), []).append(x["ops_per_s"])
         return {k: statistics.median(v) for k, v in values.items()}
+    a, s = medians(sides["A"]), medians(sides[side])
+    return statistics.median(1 - s[k] / a[k] for k in a)
 
 
-def loss(binary, run_flags, slow_spec):
-    """Median over the matrix's pool combinations of the throughput `slow_spec` loses against pool."""
-    t = pool_throughputs(binary, run_flags, ["pool", slow_spec])
-    losses = [1 - t[(slow_spec, c, w)] / t[("pool", c, w)] for (a, c, w) in t if a == "pool"]
-    return statistics.median(losses), len(losses)
+def judge(aa, det10, det5):
+    """Per comparison: (flagged regressions, pool throughput regressions, pool throughput figures)."""
+    def pool_tp(c):
+        rows = [r for r in c["rows"] if r["allocator"] == "pool" and r["metric"] == "ops_per_s"]
+        return sum(r["verdict"] == "regression" for r in rows), len(rows)
+    return {"aa_flagged": [r for r in aa["rows"] if r["verdict"] == "regression"],
+            "aa_changes": sum(r["verdict"] in ("regression", "improvement") for r in aa["rows"]),
+            "aa_tests": aa["tests"], "untestable": aa["untestable"],
+            "det10": pool_tp(det10), "det5": pool_tp(det5)}
+
+
+def trial(binary, directory, name, sides, base_rounds, cand_rounds):
+    files = {}
+    for side, rounds in (("A", base_rounds), ("B", cand_rounds), ("S5", cand_rounds), ("S10", cand_rounds)):
+        files[side] = merged(binary, [sides[side][r] for r in rounds], os.path.join(directory, "%s-%s.json" % (name, side)))
+    _, aa = compare(binary, files["A"], files["B"])
+    _, d10 = compare(binary, files["A"], files["S10"])
+    _, d5 = compare(binary, files["A"], files["S5"])
+    return judge(aa, d10, d5)
+
+
+def summary(label, results):
+    n = len(results)
+    alarms = sum(bool(r["aa_flagged"]) for r in results)
+    flagged_figures = sum(len(r["aa_flagged"]) for r in results)
+    figures = sum(r["aa_tests"] for r in results)
+    out = ["%s: %d trials" % (label, n),
+           "  A/A: a regression flagged in %d of %d trials (%.0f %%; target at most 5 %%); %d of %d figures "
+           "flagged (%.4f %%)" % (alarms, n, 100 * alarms / n, flagged_figures, figures, 100 * flagged_figures / max(figures, 1))]
+    for key, pct, target in (("det10", 10, 90), ("det5", 5, 50)):
+        caught = sum(r[key][0] > 0 for r in results)
+        figs = sum(r[key][0] for r in results)
+        total = sum(r[key][1] for r in results)
+        out.append("  %2d %% slowdown of pool: caught in %d of %d trials (%.0f %%; target at least %d %%); %d of %d "
+                   "pool throughput figures flagged (%.0f %%)" % (pct, caught, n, 100 * caught / n, target, figs, total,
+                                                                   100 * figs / max(total, 1)))
+    return "\n".join(out)
 
 
 def main():
-    binary, trials, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    rest = sys.argv[4:]
-    run_flags = rest[:rest.index("--")] if "--" in rest else rest
-    flags = rest[rest.index("--") + 1:] if "--" in rest else []
-    allocators = ["pool", "system"]
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    binary, flags_file = sys.argv[1], sys.argv[2]
+    pool = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 15
+    trials = int(sys.argv[5]) if len(sys.argv) > 5 else 20
+    if not (0 < rounds <= pool):
+        sys.exit("detector: ROUNDS (%d) must be between 1 and POOL (%d)" % (rounds, pool))
+    flags = matrix_flags(flags_file)
+    allocators = allocators_of(flags)
+    started = time.time()
+    with tempfile.TemporaryDirectory() as d:
+        probe_loss, specs = calibrate(binary, flags, (0.05, 0.10), d)
+        spec5, spec10 = specs[0.05], specs[0.10]
+        print("detector: matrix %s; pool of %d rounds, %d rounds a side per trial, %d trials" %
+              (" ".join(flags), pool, rounds, trials))
+        print("slow decorator calibrated (20 ns a call cost pool %.1f %%): 5 %% -> %s, 10 %% -> %s" %
+              (100 * probe_loss, spec5, spec10), flush=True)
+        sides = {"A": [], "B": [], "S5": [], "S10": []}
+        order = ["A", "B", "S5", "S10"]
+        round_started = time.time()
+        for r in range(pool):
+            for side in order[r % 4:] + order[:r % 4]:
+                path = os.path.join(d, "%s-%d.json" % (side, r))
+                spec = {"S5": spec5, "S10": spec10}.get(side)
+                run(binary, path, with_allocators(flags, [spec if (spec and a == "pool") else a for a in allocators]))
+                if spec:
+                    relabel(path, spec)
+                sides[side].append(path)
+            print("round %d of %d measured (%.0f s a round of the four sides)" %
+                  (r + 1, pool, (time.time() - round_started) / (r + 1)), flush=True)
+        one_side_round_s = (time.time() - round_started) / pool / 4
+        print("measured over the pool: %s costs pool a median %.1f %% of throughput, %s %.1f %%" %
+              (spec5, 100 * measured_loss(sides, "S5"), spec10, 100 * measured_loss(sides, "S10")), flush=True)
 
-    # A fixed cost c per call turns throughput T into T / (1 + k c). The cost that loses 10 % for
-    # the median pool combination is found by refitting k to each measured loss (the busy loop's
-    # cost per ns is calibrated, not exact, and each measurement is noisy), stopping within half
-    # a point of 10 %.
-    target = 0.10
-    ns, achieved = 2.0, None
-    for _ in range(6):
-        slow_spec = "slow:ns=%g:pool" % ns
-        achieved, combinations = loss(binary, run_flags, slow_spec)
-        if abs(achieved - target) < 0.005:
-            break
-        k = (1 / (1 - achieved) - 1) / ns if 0 < achieved < 1 else None
-        ns = round((1 / (1 - target) - 1) / k, 2) if k else ns * 2
-    print("detector rates: %d trials, %d rounds per side, matrix %s x %s, compare flags %s" %
-          (trials, rounds, allocators, " ".join(run_flags), " ".join(flags) or "(default)"))
-    print("slow decorator: %s costs pool a median %.1f %% of throughput (%d combinations)" %
-          (slow_spec, 100 * achieved, combinations), flush=True)
-
-    alarms = detections = 0
-    for t in range(trials):
-        with tempfile.TemporaryDirectory() as d:
-            sides = {"p1": [], "p2": [], "s": []}
-            order = ["p1", "p2", "s"]
-            for r in range(rounds):
-                for name in order[r % 3:] + order[:r % 3]:
-                    path = os.path.join(d, "%s-%d.json" % (name, r))
-                    run(binary, path, run_flags, allocators if name != "s" else [slow_spec, "system"])
-                    if name == "s":
-                        relabel(path, slow_spec)
-                    sides[name].append(path)
-            p1, p2, s = (merged(binary, sides[n], os.path.join(d, n + ".json")) for n in ("p1", "p2", "s"))
-            code, aa = compare(binary, p1, p2, flags)
-            _, det = compare(binary, p1, s, flags)
-        alarms += code == 1
-        caught = [r for r in det["rows"] if r["allocator"] == "pool" and r["metric"] == "ops_per_s"
-                  and r["verdict"] == "regression"]
-        detections += bool(caught)
-        false = ["%s/%s/%s %s %+.1f%%" % (r["allocator"], r["collector"], r["workload"], r["metric"], 100 * (r["ratio"] - 1))
-                 for r in aa["rows"] if r["verdict"] == "regression"]
-        print("trial %2d: A/A %s; slow pool throughput flagged in %d of %d combinations" %
-              (t + 1, "no regression" if not false else "FALSE ALARM " + "; ".join(false), len(caught), combinations),
-              flush=True)
-    print("A/A: no regression flagged in %d of %d trials" % (trials - alarms, trials))
-    print("detection: the %.0f %% slowdown flagged in %d of %d trials" % (100 * achieved, detections, trials))
+        rng = random.Random(2026)
+        resampled = []
+        for t in range(trials):
+            base_rounds = sorted(rng.sample(range(pool), rounds))
+            cand_rounds = sorted(rng.sample(range(pool), rounds))
+            r = trial(binary, d, "t%d" % t, sides, base_rounds, cand_rounds)
+            resampled.append(r)
+            print("trial %2d: A/A %s; pool throughput flagged in %d/%d combinations at 10 %%, %d/%d at 5 %%; "
+                  "%d of %d figures untestable" %
+                  (t + 1, "no regression" if not r["aa_flagged"] else "FALSE ALARM " + "; ".join(
+                      "%s/%s/%s %s %+.1f%%" % (x["allocator"], x["collector"], x["workload"], x["metric"],
+                                               100 * (x["ratio"] - 1)) for x in r["aa_flagged"]),
+                   r["det10"][0], r["det10"][1], r["det5"][0], r["det5"][1], r["untestable"], r["aa_tests"]),
+                  flush=True)
+        # Independent trials: disjoint blocks of rounds, base and candidate from disjoint halves.
+        independent = []
+        blocks = pool // (2 * rounds)
+        for b in range(blocks):
+            lo = b * 2 * rounds
+            independent.append(trial(binary, d, "i%d" % b, sides, list(range(lo, lo + rounds)),
+                                     list(range(lo + rounds, lo + 2 * rounds))))
+    print()
+    print(summary("trials cut from the pool (sharing rounds)", resampled))
+    if independent:
+        print(summary("independent trials (disjoint rounds)", independent))
+    else:
+        print("independent trials: none (POOL must be at least 2 x ROUNDS)")
+    print("cost: %.1f s a round of one side; the CI check (%d rounds a side, both sides) measures for about %.0f min "
+          "(plus building the base ref)" % (one_side_round_s, rounds, 2 * rounds * one_side_round_s / 60))
+    print("whole measurement: %.0f min" % ((time.time() - started) / 60))
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@
 //
 // Exit codes, for every command: 0 success; 1 some run failed, a check failed or `compare` found a
 // regression (every other run is kept); 2 bad input (one line on standard error naming what was
-// wrong and what is accepted). A command reports bad input by throwing std::invalid_argument (or
-// std::runtime_error for what it could not do); run_command_line prints the one line.
+// wrong and what is accepted); 4 a matrix's results could not be written where asked (every run
+// is kept in a rescue file the line names: results/results_saver.h). A command reports bad input by
+// throwing std::invalid_argument (or std::runtime_error for what it could not do);
+// run_command_line prints the one line.
 #pragma once
 
 #include <memory>

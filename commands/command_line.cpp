@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/command.h"
+#include "results/results_saver.h"
 
 namespace pmb {
 
@@ -49,6 +50,9 @@ int run_command_line(int argc, char** argv) {
         for (auto& [sub, command] : commands)
             if (sub->parsed() && command != nullptr) return command->execute({command_line, {}});
         return 2;
+    } catch (const ResultsWriteError& e) {
+        std::fprintf(stderr, "pymembench: %s\n", e.what());
+        return kExitResultsUnwritten;
     } catch (const std::invalid_argument& e) {
         std::fprintf(stderr, "pymembench: %s\n", e.what());
         return 2;

@@ -13,6 +13,7 @@
 #include "allocators/registry.h"
 #include "collectors/registry.h"
 #include "commands/command.h"
+#include "commands/option_checks.h"
 #include "harness/matrix_runner.h"
 #include "measure/metadata.h"
 #include "results/results_csv.h"
@@ -73,21 +74,21 @@ public:
         run.add_option("--param,-p", matrix_.params,
                        "workload parameter key=value or workload.key=value (repeatable; a key repeated is swept)");
         run.add_option("--reps,-r", matrix_.reps, "repetitions per combination, each in a fresh process (default 3)")
-            ->check(CLI::PositiveNumber);
+            ->check(number_at_least(1, true, "a whole number of repetitions, 1 or more"));
         run.add_option("--seed", matrix_.seed, "seed for every workload's random choices (default 0)");
         run.add_flag("--quick", matrix_.quick,
                      "small scale, one repetition, no warm-up: a smoke test of the whole matrix");
         run.add_option("--warmup", matrix_.warmup,
                        "unrecorded runs of each combination before its first repetition (default 1; 0 with --quick)")
-            ->check(CLI::NonNegativeNumber);
+            ->check(number_at_least(0, true, "a whole number of runs, 0 or more"));
         run.add_option("--shard", shard_text_, "run only shard I of N (I/N, 1 <= I <= N) of the matrix; see merge");
         run.add_flag("--no-latency", no_latency_, "do not time each op (only to measure what timing costs)");
         run.add_option("--out,-o", matrix_.out, "results file (JSON; default results/latest.json)");
         run.add_option("--timeout", matrix_.limits.timeout_s, "per-run time limit in seconds, 0 = none (default 600)")
-            ->check(CLI::NonNegativeNumber);
+            ->check(number_at_least(0, false, "a number of seconds, 0 (none) or more"));
         run.add_option("--memory-limit", memory_limit_gib_,
                        "per-run address-space limit in GiB, 0 = none (default 16)")
-            ->check(CLI::NonNegativeNumber);
+            ->check(number_at_least(0, false, "a number of GiB, 0 (none) or more"));
     }
 
     int execute(const Invocation& invocation) override {

@@ -16,6 +16,7 @@
 #include "harness/single_run.h"
 #include "results/results_csv.h"
 #include "results/results_file.h"
+#include "results/results_saver.h"
 #include "results/run_summaries.h"
 #include "workloads/registry.h"
 
@@ -229,12 +230,11 @@ nlohmann::json run_matrix(const MatrixOptions& options, const std::vector<RunSpe
                           const std::atomic<bool>& stop) {
     nlohmann::json doc = {{"schema", kResultsSchema}, {"meta", meta}, {"runs", nlohmann::json::array()}};
     doc["meta"]["allocator_versions"] = nlohmann::json::object();
-    const std::string csv_path = options.out.empty() ? "" : csv_path_for(options.out);
+    ResultsSaver saver(options.out, options.out.empty() ? "" : csv_path_for(options.out));
     auto save = [&] {
         doc["summaries"] = summarize_runs(doc["runs"]);
         if (options.out.empty()) return;
-        write_file_atomic(options.out, doc.dump(1) + "\n");
-        write_file_atomic(csv_path, runs_csv(doc["runs"]));
+        saver.save(doc.dump(1) + "\n", runs_csv(doc["runs"]));
     };
     std::map<std::size_t, std::size_t> remaining;  // combination -> runs left, warm-ups included
     for (const RunSpec& spec : specs) remaining[spec.combination] += 1 + (spec.rep == 0 ? options.warmup : 0);
@@ -282,6 +282,7 @@ nlohmann::json run_matrix(const MatrixOptions& options, const std::vector<RunSpe
     doc["meta"]["end_time"] = utc_timestamp();
     doc["meta"]["complete"] = done == specs.size();
     save();
+    if (saver.failed()) throw ResultsWriteError(saver.failure_message(doc["runs"].size()));
     return doc;
 }
 

@@ -39,13 +39,13 @@ nlohmann::json alternate_recording(std::uint64_t ops, RunOp& run_op, const OpClo
                 for (; op < end; ++op) {
                     run_op(op);
                     const std::uint64_t t = clock.ticks();
-                    latency.record(t - prev);
+                    latency.record(clock.elapsed(prev, t));
                     prev = t;
                 }
             } else {
                 for (; op < end; ++op) run_op(op);
             }
-            (record ? on : off) += static_cast<double>(clock.ticks() - t0);
+            (record ? on : off) += static_cast<double>(clock.elapsed(t0, clock.ticks()));
         }
     }
     for (std::uint64_t op = pairs * 2 * kBlock; op < ops; ++op) run_op(op);
@@ -119,10 +119,10 @@ private:
         for (std::uint64_t op = 0; op < ops_; ++op) {
             run_op(op);
             const std::uint64_t ticks = clock_.ticks();
-            latency_.record(ticks - ticks_prev);  // in ticks: converted once, at the end
+            latency_.record(clock_.elapsed(ticks_prev, ticks));  // in ticks: converted once, at the end
             ticks_prev = ticks;
             if (ticks >= next_sample_ticks) {
-                timeline_.sample(t_start_ + clock_.to_ns(ticks - ticks_start), heap_.live_bytes());
+                timeline_.sample(t_start_ + clock_.to_ns(clock_.elapsed(ticks_start, ticks)), heap_.live_bytes());
                 next_sample_ticks = deadline();
                 ticks_prev = clock_.ticks();  // the sample's cost is not the next op's
             }
@@ -175,6 +175,8 @@ private:
             {"frees_total", heap_.releases()},
             {"latency_recorded", spec_.latency == LatencyMode::record},
             {"latency_clock", latency_clock_},
+            {"latency_clock_why", clock_.why()},
+            {"latency_clock_backwards", clock_.backwards()},
             {"latency_ns", latency_.summary_json(clock_.ns_per_tick())},
             {"latency_histogram_ns", latency_.buckets_json(clock_.ns_per_tick())},
             {"peak_live_bytes", heap_.peak_live_bytes()},

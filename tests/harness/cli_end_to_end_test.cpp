@@ -182,7 +182,11 @@ TEST(CliEndToEnd, BadInputGetsOneLineAndExitCode2) {
     const std::vector<BadInput> cases = {
         {{"run", "--allocator", "nosuch", "--workload", "trees", "--quick"}, "nosuch"},
         {{"run", "--allocator", "nosuch"}, "system"},  // names the accepted ones
-        {{"run", "--reps", "-1"}, "-1"},
+        {{"run", "--reps", "-1"}, "-1 is not accepted: a whole number of repetitions, 1 or more"},
+        {{"run", "--reps", "2.5"}, "2.5 is not accepted"},
+        {{"run", "--timeout", "-3"}, "-3 is not accepted: a number of seconds, 0 (none) or more"},
+        {{"run", "--memory-limit", "-1"}, "a number of GiB"},
+        {{"run", "--warmup", "-2"}, "a whole number of runs, 0 or more"},
         {{"run", "--reps", "x"}, "reps"},
         {{"run", "--out", "/nonexistent/dir/x.json"}, "/nonexistent/dir"},
         {{"run", "--collector", "zz"}, "rc"},
@@ -203,6 +207,7 @@ TEST(CliEndToEnd, BadInputGetsOneLineAndExitCode2) {
         EXPECT_EQ(p.term_signal, 0) << joined;
         EXPECT_EQ(line_count(p.err), 1u) << joined << "\n" << p.err;
         EXPECT_NE(p.err.find(c.must_mention), std::string::npos) << joined << "\n" << p.err;
+        EXPECT_LT(p.err.size(), 300u) << "one short line, not CLI11's whole double range: " << p.err;
     }
 }
 

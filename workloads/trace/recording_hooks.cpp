@@ -30,7 +30,7 @@ struct Recorder {
     std::uint64_t now_ns() {
         if (--until_clock == 0) {
             until_clock = kClockEvery;
-            last_ns = clock->to_ns(clock->ticks() - start_ticks);
+            last_ns = clock->to_ns(clock->elapsed(start_ticks, clock->ticks()));
         }
         return last_ns;
     }
@@ -134,7 +134,7 @@ void start_recording(TraceWriter& writer, const OpClock& clock) {
 
 void stop_recording(TraceWriter::Ending& ending) {
     g_recorder->recording = false;
-    ending.duration_ns = g_recorder->clock->to_ns(g_recorder->clock->ticks() - g_recorder->start_ticks);
+    ending.duration_ns = g_recorder->clock->to_ns(g_recorder->clock->elapsed(g_recorder->start_ticks, g_recorder->clock->ticks()));
     ending.unknown_blocks = g_recorder->unknown_blocks;
     g_recorder->writer = nullptr;
 }
