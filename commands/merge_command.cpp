@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/command.h"
+#include "results/results_saver.h"
 #include "results/merge_results.h"
 #include "results/results_csv.h"
 #include "results/results_file.h"
@@ -33,8 +34,12 @@ public:
         if (cpus.size() > 1)
             std::fprintf(stderr, "pymembench: note: the shards ran on %zu different CPU models; figures across shards "
                          "compare machines too\n", cpus.size());
-        write_file_atomic(out_, merged.dump(1) + "\n");
-        write_file_atomic(csv_path_for(out_), runs_csv(merged["runs"]));
+        try {  // nothing measured is lost: the inputs are untouched; but it is no bad input either
+            write_file_atomic(out_, merged.dump(1) + "\n");
+            write_file_atomic(csv_path_for(out_), runs_csv(merged["runs"]));
+        } catch (const std::runtime_error& e) {
+            throw ResultsWriteError(std::string(e.what()) + "; the input files are unchanged");
+        }
         std::fprintf(stderr, "pymembench: %zu runs from %zu files written to %s%s\n", merged["runs"].size(),
                      files.size(), out_.c_str(),
                      merged["meta"]["complete"].get<bool>() ? "" : " (some shards are missing or unfinished)");

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Re-measures the committed baseline of the CI performance check, results/baseline/quick.json:
-# the quick matrix, ROUNDS runs of one repetition each (default 20), on this machine. Do it on the
-# machine the check runs on (perf-check compares against it only on the same CPU model), with the
-# machine otherwise idle, from a clean checkout of the commit that becomes the baseline; then
-# commit the file.
+# Re-measures the committed baseline, results/baseline/quick.json: the quick matrix, ROUNDS runs of
+# one repetition each (default 20), on this machine, for trends and plots. It is never the other
+# side of the CI check's verdict (scripts/perf-check.sh measures both sides in its own job). Do it
+# with the machine otherwise idle, from a clean checkout of the commit it records; then commit it.
 #   scripts/refresh-baseline.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
