@@ -2,20 +2,25 @@
 mode CI runs it: scripts/perf-check.sh's matrix (scripts/perf-matrix.flags), its number of rounds,
 and `pymembench compare` with its defaults (Holm over every figure, alpha 0.05, 5 % thresholds).
 
-Four sides, all the same build: A and B (for A/A trials), S5 and S10 (the `pool` backend replaced
-by the `slow` decorator over it, relabelled `pool`, its cost per call calibrated first so that
-pool's throughput drops by 5 % and 10 %: the median over the matrix's pool combinations). A POOL of
-rounds is measured once, each round one repetition of the matrix for every side, the sides'
-order rotating from round to round so that drift of the machine falls on all alike.
+Four sides, all the same build: A and B (for A/A trials), S5 and S10: B with the `pool` backend
+replaced by the `slow` decorator over it (relabelled `pool`), its cost per call calibrated first
+so that pool's throughput drops by 5 % and by 10 % (the median over the matrix's pool
+combinations). Only pool's combinations differ between B and S5 or S10, so the slowed sides run
+only those, and each round's S5 and S10 files are B's with pool's runs replaced: the other
+combinations are the same build's runs measured in the same round. A POOL of rounds is measured
+once, each round every side, the sides' order rotating from round to round so that drift of the
+machine falls on all alike. The rounds are kept in OUT_DIR (default results/detector), so a
+failure after measuring loses nothing, and `--reuse` cuts trials from rounds already there.
 
 Trials are cut from the pool: trial t draws (seeded) ROUNDS of the pool's rounds for its base and,
 independently, ROUNDS for its candidate, and compares A against B (A/A: a false alarm when any
 figure is flagged as a regression), A against S5 and A against S10 (a detection when a pool
 combination's throughput is flagged). Trials cut from one pool share rounds, so they are not
 independent; disjoint blocks of 2 x ROUNDS rounds give independent trials too (POOL // (2 ROUNDS)
-of them), printed separately, to show the same rates.
+of them), printed separately.
 
     /usr/bin/python3 bench/detector_rates.py PYMEMBENCH MATRIX_FLAGS_FILE [POOL] [ROUNDS] [TRIALS]
+                                              [--out-dir DIR] [--reuse]
         defaults: POOL 30 rounds, ROUNDS 15 (perf-check's), TRIALS 20
 """
 import json
@@ -24,7 +29,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 
@@ -55,19 +59,38 @@ def run(binary, out, flags):
         sys.exit("detector: a round failed (exit %d): %s" % (p.returncode, p.stderr.strip()[-400:]))
 
 
-def relabel(path, slow_spec):
-    doc = json.load(open(path))
-    for r in doc["runs"]:
-        if r["allocator"] == slow_spec:
-            r["allocator"] = "pool"
-    doc["meta"]["matrix"]["allocators"] = ["pool" if a == slow_spec else a for a in doc["meta"]["matrix"]["allocators"]]
-    json.dump(doc, open(path, "w"))
-
-
 def merged(binary, files, out):
-    subprocess.run([binary, "merge", "--repetitions", *files, "--out", out], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.run([binary, "merge", "--repetitions", *files, "--out", out], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("detector: merge failed: " + p.stderr.strip())
     return out
+
+
+def slowed_round(b_path, s_path, slow_spec, out):
+    """B's round with pool's runs replaced by the slowed side's (same collector, workload, params)."""
+    b = json.load(open(b_path))
+    s = json.load(open(s_path))
+    slowed = {(r["collector"], r["workload"], json.dumps(r.get("params", {}), sort_keys=True)): r for r in s["runs"]}
+    runs = []
+    for r in b["runs"]:
+        if r["allocator"] == "pool":
+            x = dict(slowed[(r["collector"], r["workload"], json.dumps(r.get("params", {}), sort_keys=True))])
+            x.update({"index": r["index"], "rep": r["rep"], "allocator": "pool"})
+            r = x
+        runs.append(r)
+    b["runs"] = runs
+    json.dump(b, open(out, "w"))
+
+
+def same_source_state(paths):
+    """Rounds are the same binary; the source tree's git state, read when each ran, may have
+    changed meanwhile (merge would refuse them): every round takes the first round's."""
+    first = json.load(open(paths[0]))["meta"].get("git")
+    for path in paths[1:]:
+        doc = json.load(open(path))
+        if doc["meta"].get("git") != first:
+            doc["meta"]["git"] = first
+            json.dump(doc, open(path, "w"))
 
 
 def compare(binary, base, cand):
@@ -91,16 +114,21 @@ def pool_loss(binary, flags, slow_spec, directory, rounds=3):
     return statistics.median(1 - t[(slow_spec, c, w)] / t[("pool", c, w)] for (a, c, w) in t if a == "pool")
 
 
-def calibrate(binary, flags, targets, directory, probe_ns=20.0):
-    """The slow decorator's ns per call that costs pool each of `targets` of its throughput. A fixed
-    cost c per call turns throughput T into T / (1 + k c); k is fitted to the loss a large probe
-    cost gives (large, so that the machine's noise is small against it). Only approximate: the
-    loss each side really had is measured from the pool itself and printed."""
-    loss = pool_loss(binary, flags, "slow:ns=%g:pool" % probe_ns, directory, rounds=4)
-    if not 0 < loss < 1:
-        sys.exit("detector: the slow decorator at %g ns a call cost pool %.1f %%; cannot calibrate" % (probe_ns, 100 * loss))
-    k = (1 / (1 - loss) - 1) / probe_ns
-    return loss, {t: "slow:ns=%g:pool" % round((1 / (1 - t) - 1) / k, 2) for t in targets}
+def calibrate(binary, flags, targets, directory, probes=(3.0, 12.0)):
+    """The slow decorator's ns per call that costs pool each of `targets` of its throughput. A
+    fixed cost c per call turns throughput T into T / (1 + a + k c): a is what the decorator costs
+    with no spinning (its indirection), k the calls per unit of time. Two probes fit a and k. Only
+    approximate: the loss each side really had is measured from the pool itself and printed."""
+    xs = [(c, pool_loss(binary, flags, "slow:ns=%g:pool" % c, directory, rounds=4)) for c in probes]
+    (c1, l1), (c2, l2) = xs
+    y1, y2 = 1 / (1 - l1) - 1, 1 / (1 - l2) - 1
+    k = (y2 - y1) / (c2 - c1)
+    a = y1 - k * c1
+    if not k > 0:
+        sys.exit("detector: the slow decorator cost pool %.1f %% at %g ns and %.1f %% at %g ns; cannot calibrate"
+                 % (100 * l1, c1, 100 * l2, c2))
+    specs = {t: "slow:ns=%g:pool" % max(0.0, round((1 / (1 - t) - 1 - a) / k, 2)) for t in targets}
+    return xs, specs
 
 
 def measured_loss(sides, side):
@@ -156,71 +184,93 @@ def summary(label, results):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    reuse = "--reuse" in sys.argv
+    out_dir = "results/detector"
+    if "--out-dir" in sys.argv:
+        out_dir = sys.argv[sys.argv.index("--out-dir") + 1]
+        args.remove(out_dir)
+    if len(args) < 2:
         sys.exit(__doc__)
-    binary, flags_file = sys.argv[1], sys.argv[2]
-    pool = int(sys.argv[3]) if len(sys.argv) > 3 else 30
-    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 15
-    trials = int(sys.argv[5]) if len(sys.argv) > 5 else 20
+    binary, flags_file = args[0], args[1]
+    pool = int(args[2]) if len(args) > 2 else 30
+    rounds = int(args[3]) if len(args) > 3 else 15
+    trials = int(args[4]) if len(args) > 4 else 20
     if not (0 < rounds <= pool):
         sys.exit("detector: ROUNDS (%d) must be between 1 and POOL (%d)" % (rounds, pool))
     flags = matrix_flags(flags_file)
     allocators = allocators_of(flags)
     started = time.time()
-    with tempfile.TemporaryDirectory() as d:
-        probe_loss, specs = calibrate(binary, flags, (0.05, 0.10), d)
+    d = out_dir
+    os.makedirs(d, exist_ok=True)
+    state_path = os.path.join(d, "state.json")
+    if reuse:
+        state = json.load(open(state_path))
+        spec5, spec10 = state["spec5"], state["spec10"]
+        print("detector: reusing %d rounds in %s (%s, %s)" % (pool, d, spec5, spec10))
+    else:
+        probes, specs = calibrate(binary, flags, (0.05, 0.10), d)
         spec5, spec10 = specs[0.05], specs[0.10]
+        json.dump({"spec5": spec5, "spec10": spec10, "probes": probes}, open(state_path, "w"))
         print("detector: matrix %s; pool of %d rounds, %d rounds a side per trial, %d trials" %
               (" ".join(flags), pool, rounds, trials))
-        print("slow decorator calibrated (20 ns a call cost pool %.1f %%): 5 %% -> %s, 10 %% -> %s" %
-              (100 * probe_loss, spec5, spec10), flush=True)
-        sides = {"A": [], "B": [], "S5": [], "S10": []}
-        order = ["A", "B", "S5", "S10"]
-        round_started = time.time()
-        for r in range(pool):
-            for side in order[r % 4:] + order[:r % 4]:
-                path = os.path.join(d, "%s-%d.json" % (side, r))
-                spec = {"S5": spec5, "S10": spec10}.get(side)
-                run(binary, path, with_allocators(flags, [spec if (spec and a == "pool") else a for a in allocators]))
-                if spec:
-                    relabel(path, spec)
-                sides[side].append(path)
+        print("slow decorator calibrated (%s): 5 %% -> %s, 10 %% -> %s" %
+              (", ".join("%g ns a call cost pool %.1f %%" % (c, 100 * l) for c, l in probes), spec5, spec10),
+              flush=True)
+    sides = {"A": [], "B": [], "S5": [], "S10": []}
+    order = ["A", "B", "S5", "S10"]
+    round_started = time.time()
+    for r in range(pool):
+        for side in order[r % 4:] + order[:r % 4]:
+            path = os.path.join(d, "%s-%d.json" % (side, r))
+            sides[side].append(path)
+            if reuse:
+                continue
+            spec = {"S5": spec5, "S10": spec10}.get(side)
+            run(binary, path if not spec else path + ".pool", with_allocators(flags, [spec] if spec else allocators))
+        if not reuse:
             print("round %d of %d measured (%.0f s a round of the four sides)" %
                   (r + 1, pool, (time.time() - round_started) / (r + 1)), flush=True)
-        one_side_round_s = (time.time() - round_started) / pool / 4
-        print("measured over the pool: %s costs pool a median %.1f %% of throughput, %s %.1f %%" %
-              (spec5, 100 * measured_loss(sides, "S5"), spec10, 100 * measured_loss(sides, "S10")), flush=True)
+    for r in range(pool):
+        for side, spec in (("S5", spec5), ("S10", spec10)):
+            slowed_round(sides["B"][r], sides[side][r] + ".pool", spec, sides[side][r])
+    same_source_state([p for side in order for p in sides[side]])
+    round_s = None if reuse else (time.time() - round_started) / pool
+    print("measured over the pool: %s costs pool a median %.1f %% of throughput, %s %.1f %%" %
+          (spec5, 100 * measured_loss(sides, "S5"), spec10, 100 * measured_loss(sides, "S10")), flush=True)
 
-        rng = random.Random(2026)
-        resampled = []
-        for t in range(trials):
-            base_rounds = sorted(rng.sample(range(pool), rounds))
-            cand_rounds = sorted(rng.sample(range(pool), rounds))
-            r = trial(binary, d, "t%d" % t, sides, base_rounds, cand_rounds)
-            resampled.append(r)
-            print("trial %2d: A/A %s; pool throughput flagged in %d/%d combinations at 10 %%, %d/%d at 5 %%; "
-                  "%d of %d figures untestable" %
-                  (t + 1, "no regression" if not r["aa_flagged"] else "FALSE ALARM " + "; ".join(
-                      "%s/%s/%s %s %+.1f%%" % (x["allocator"], x["collector"], x["workload"], x["metric"],
-                                               100 * (x["ratio"] - 1)) for x in r["aa_flagged"]),
-                   r["det10"][0], r["det10"][1], r["det5"][0], r["det5"][1], r["untestable"], r["aa_tests"]),
-                  flush=True)
-        # Independent trials: disjoint blocks of rounds, base and candidate from disjoint halves.
-        independent = []
-        blocks = pool // (2 * rounds)
-        for b in range(blocks):
-            lo = b * 2 * rounds
-            independent.append(trial(binary, d, "i%d" % b, sides, list(range(lo, lo + rounds)),
-                                     list(range(lo + rounds, lo + 2 * rounds))))
+    rng = random.Random(2026)
+    resampled = []
+    for t in range(trials):
+        base_rounds = sorted(rng.sample(range(pool), rounds))
+        cand_rounds = sorted(rng.sample(range(pool), rounds))
+        r = trial(binary, d, "t%d" % t, sides, base_rounds, cand_rounds)
+        resampled.append(r)
+        print("trial %2d: A/A %s; pool throughput flagged in %d/%d combinations at 10 %%, %d/%d at 5 %%; "
+              "%d of %d figures untestable" %
+              (t + 1, "no regression" if not r["aa_flagged"] else "FALSE ALARM " + "; ".join(
+                  "%s/%s/%s %s %+.1f%%" % (x["allocator"], x["collector"], x["workload"], x["metric"],
+                                           100 * (x["ratio"] - 1)) for x in r["aa_flagged"]),
+               r["det10"][0], r["det10"][1], r["det5"][0], r["det5"][1], r["untestable"], r["aa_tests"]),
+              flush=True)
+    independent = []
+    for b in range(pool // (2 * rounds)):
+        lo = b * 2 * rounds
+        independent.append(trial(binary, d, "i%d" % b, sides, list(range(lo, lo + rounds)),
+                                 list(range(lo + rounds, lo + 2 * rounds))))
     print()
     print(summary("trials cut from the pool (sharing rounds)", resampled))
     if independent:
         print(summary("independent trials (disjoint rounds)", independent))
     else:
         print("independent trials: none (POOL must be at least 2 x ROUNDS)")
-    print("cost: %.1f s a round of one side; the CI check (%d rounds a side, both sides) measures for about %.0f min "
-          "(plus building the base ref)" % (one_side_round_s, rounds, 2 * rounds * one_side_round_s / 60))
-    print("whole measurement: %.0f min" % ((time.time() - started) / 60))
+    if round_s is not None:
+        # A round here is A and B in full plus pool's combinations twice; CI's is base and candidate.
+        full_side_s = round_s * 40 / (40 + 40 + 10 + 10)
+        print("cost: about %.0f s a round of one side of the full matrix; the CI check (%d rounds a side, both "
+              "sides) measures for about %.0f min (plus building the base ref)" %
+              (full_side_s, rounds, 2 * rounds * full_side_s / 60))
+        print("whole measurement: %.0f min" % ((time.time() - started) / 60))
 
 
 if __name__ == "__main__":

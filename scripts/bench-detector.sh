@@ -2,9 +2,10 @@
 # The CI regression check's error rates in the mode CI runs it (bench/detector_rates.py): the
 # matrix of scripts/perf-matrix.flags, perf-check's 15 rounds a side, compare's defaults. A/A
 # trials (false alarms) and trials with pool slowed by 5 % and by 10 % (detections), cut from a
-# pool of rounds measured once with the sides alternating; prints every trial, both rates per
-# trial and per figure, and what the check costs. About 45 min with the defaults on 2 cores.
-#   scripts/bench-detector.sh [POOL] [ROUNDS] [TRIALS]        defaults: 30 15 20
+# pool of rounds measured once with the sides alternating and kept in results/detector/; prints
+# every trial, both rates per trial and per figure, and what the check costs. About 30 min with
+# the defaults on 2 cores; `--reuse` cuts new trials from the rounds already measured.
+#   scripts/bench-detector.sh [POOL] [ROUNDS] [TRIALS] [--reuse]        defaults: 30 15 20
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build >/dev/null
