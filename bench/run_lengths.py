@@ -13,14 +13,7 @@ import subprocess
 import sys
 import tempfile
 
-
-def flags_of(path):
-    out = []
-    for line in open(path):
-        line = line.split("#", 1)[0].strip()
-        if line:
-            out.extend(line.split())
-    return out
+from detector_rates import matrix_flags  # the one reader of scripts/perf-matrix.flags
 
 
 def measure(binary, label, flags):
@@ -41,7 +34,7 @@ def measure(binary, label, flags):
 def main():
     binary, flags_file = sys.argv[1], sys.argv[2]
     measure(binary, "quick matrix", ["--quick"])
-    measure(binary, "CI matrix (perf-check)", flags_of(flags_file))
+    measure(binary, "CI matrix (perf-check)", matrix_flags(flags_file))
 
 
 if __name__ == "__main__":
