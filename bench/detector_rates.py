@@ -1,35 +1,40 @@
 """How often the CI regression check cries wolf, and how often it catches a real slowdown, in the
-mode CI runs it: scripts/perf-check.sh's matrix (scripts/perf-matrix.flags), its number of rounds,
-and `pymembench compare` with its defaults (Holm over every figure, alpha 0.05, 5 % thresholds).
+mode CI runs it: scripts/perf-check.sh's matrix (scripts/perf-matrix.flags), its rounds (each
+combination's base and candidate runs side by side, their order alternating), and `pymembench
+compare --paired` with its defaults (the signed-rank test, aggregates per allocator, collector and
+workload, Holm over every figure, alpha 0.05, 5 % thresholds).
 
 Four sides, all the same build: A and B (for A/A trials), S5 and S10: B with the `pool` backend
-replaced by the `slow` decorator over it (relabelled `pool`), its cost per call calibrated first
-so that pool's throughput drops by 5 % and by 10 % (the median over the matrix's pool
-combinations). Only pool's combinations differ between B and S5 or S10, so the slowed sides run
-only those, and each round's S5 and S10 files are B's with pool's runs replaced: the other
-combinations are the same build's runs measured in the same round. A POOL of rounds is measured
-once, each round every side, the sides' order rotating from round to round so that drift of the
-machine falls on all alike. The rounds are kept in OUT_DIR (default results/detector), so a
-failure after measuring loses nothing, and `--reuse` cuts trials from rounds already there.
+replaced by the `slow` decorator over it, its cost per call calibrated first so that pool's
+throughput drops by 5 % and by 10 % (the geometric mean over the matrix's pool combinations,
+measured side by side with pool). Only pool's combinations differ between B and S5 or S10, so the
+slowed sides run only those, and each round's S5 and S10 files are B's with pool's runs replaced.
+A POOL of rounds is measured once; in each round every combination's runs of the sides are made
+one after another, the sides' order rotating, as perf-check.sh interleaves base and candidate.
+The rounds are kept in OUT_DIR (default results/detector), so a failure after measuring loses
+nothing, and `--reuse` cuts trials from rounds already there.
 
-Trials are cut from the pool: trial t draws (seeded) ROUNDS of the pool's rounds for its base and,
-independently, ROUNDS for its candidate, and compares A against B (A/A: a false alarm when any
-figure is flagged as a regression), A against S5 and A against S10 (a detection when a pool
-combination's throughput is flagged). Trials cut from one pool share rounds, so they are not
-independent; disjoint blocks of 2 x ROUNDS rounds give independent trials too (POOL // (2 ROUNDS)
-of them), printed separately.
+Trials are cut from the pool: trial t draws (seeded) ROUNDS of the pool's rounds and compares, on
+those rounds, A against B (A/A: a false alarm when any figure is flagged as a regression), A
+against S5 and A against S10 (a detection when one of pool's throughput figures, its aggregate
+included, is flagged). Trials cut from one pool share rounds, so they are not independent;
+disjoint blocks of ROUNDS rounds give independent trials too (POOL // ROUNDS of them), printed
+separately.
 
     /usr/bin/python3 bench/detector_rates.py PYMEMBENCH MATRIX_FLAGS_FILE [POOL] [ROUNDS] [TRIALS]
                                               [--out-dir DIR] [--reuse]
-        defaults: POOL 30 rounds, ROUNDS 15 (perf-check's), TRIALS 20
+        defaults: POOL 45 rounds, ROUNDS 15 (perf-check's), TRIALS 20
 """
 import json
+import math
 import os
 import random
 import statistics
 import subprocess
 import sys
 import time
+
+SIDES = ["A", "B", "S5", "S10"]
 
 
 def matrix_flags(path):
@@ -52,25 +57,32 @@ def allocators_of(flags):
     return flags[flags.index("--allocator") + 1].split(",")
 
 
-def run(binary, out, flags):
-    p = subprocess.run([binary, "run", "--reps", "1", *flags, "--out", out], stdout=subprocess.DEVNULL,
+def combinations_of(flags):
+    """The matrix's size: allocators x collectors x workloads (perf-check.sh's shard count)."""
+    return math.prod(len(flags[flags.index(o) + 1].split(",")) for o in ("--allocator", "--collector", "--workload"))
+
+
+def run(binary, out, flags, shard=None):
+    extra = ["--shard", shard] if shard else []
+    p = subprocess.run([binary, "run", "--reps", "1", *flags, *extra, "--out", out], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
-        sys.exit("detector: a round failed (exit %d): %s" % (p.returncode, p.stderr.strip()[-400:]))
+        sys.exit("detector: a run failed (exit %d): %s" % (p.returncode, p.stderr.strip()[-400:]))
+    return json.load(open(out))["runs"]
 
 
-def merged(binary, files, out):
-    p = subprocess.run([binary, "merge", "--repetitions", *files, "--out", out], capture_output=True, text=True)
+def merged(binary, files, out, repetitions=True):
+    p = subprocess.run([binary, "merge", *(["--repetitions"] if repetitions else []), *files, "--out", out],
+                       capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit("detector: merge failed: " + p.stderr.strip())
     return out
 
 
-def slowed_round(b_path, s_path, slow_spec, out):
+def slowed_round(b_path, s_runs, out):
     """B's round with pool's runs replaced by the slowed side's (same collector, workload, params)."""
     b = json.load(open(b_path))
-    s = json.load(open(s_path))
-    slowed = {(r["collector"], r["workload"], json.dumps(r.get("params", {}), sort_keys=True)): r for r in s["runs"]}
+    slowed = {(r["collector"], r["workload"], json.dumps(r.get("params", {}), sort_keys=True)): r for r in s_runs}
     runs = []
     for r in b["runs"]:
         if r["allocator"] == "pool":
@@ -83,8 +95,8 @@ def slowed_round(b_path, s_path, slow_spec, out):
 
 
 def same_source_state(paths):
-    """Rounds are the same binary; the source tree's git state, read when each ran, may have
-    changed meanwhile (merge would refuse them): every round takes the first round's."""
+    """Rounds are the same binary; results made before the build recorded its own git state read
+    the source tree's when each ran: every round takes the first round's (merge would refuse)."""
     first = json.load(open(paths[0]))["meta"].get("git")
     for path in paths[1:]:
         doc = json.load(open(path))
@@ -94,32 +106,37 @@ def same_source_state(paths):
 
 
 def compare(binary, base, cand):
-    p = subprocess.run([binary, "compare", base, cand, "--json"], capture_output=True, text=True)
+    p = subprocess.run([binary, "compare", base, cand, "--paired", "--json"], capture_output=True, text=True)
     if p.returncode not in (0, 1):
         sys.exit("detector: compare failed: " + p.stderr.strip())
     return p.returncode, json.loads(p.stdout)
 
 
-def pool_loss(binary, flags, slow_spec, directory, rounds=3):
-    """Median over pool's combinations of the throughput slow_spec loses against pool (pool only,
-    the two alternating within each of `rounds` rounds)."""
-    values = {}
+def side_by_side_loss(binary, flags, slow_spec, directory, rounds):
+    """The geometric mean over pool's combinations of the throughput slow_spec loses against pool,
+    each combination's two runs made one after the other (order alternating), over `rounds`."""
+    pool_flags = with_allocators(flags, ["pool"])
+    slow_flags = with_allocators(flags, [slow_spec])
+    n = combinations_of(pool_flags)
+    logs = []
+    path = os.path.join(directory, "calibrate.json")
     for r in range(rounds):
-        for a in (["pool", slow_spec] if r % 2 == 0 else [slow_spec, "pool"]):
-            path = os.path.join(directory, "calibrate.json")
-            run(binary, path, with_allocators(flags, [a]))
-            for x in json.load(open(path))["runs"]:
-                values.setdefault((a, x["collector"], x["workload"]), []).append(x["ops_per_s"])
-    t = {k: statistics.median(v) for k, v in values.items()}
-    return statistics.median(1 - t[(slow_spec, c, w)] / t[("pool", c, w)] for (a, c, w) in t if a == "pool")
+        for i in range(1, n + 1):
+            order = [pool_flags, slow_flags] if (r + i) % 2 == 0 else [slow_flags, pool_flags]
+            tp = {}
+            for f in order:
+                tp[id(f)] = run(binary, path, f, "%d/%d" % (i, n))[0]["ops_per_s"]
+            logs.append(math.log(tp[id(slow_flags)] / tp[id(pool_flags)]))
+    return 1 - math.exp(statistics.mean(logs))
 
 
-def calibrate(binary, flags, targets, directory, probes=(3.0, 12.0)):
+def calibrate(binary, flags, targets, directory, probes=(0.0, 6.0)):
     """The slow decorator's ns per call that costs pool each of `targets` of its throughput. A
     fixed cost c per call turns throughput T into T / (1 + a + k c): a is what the decorator costs
-    with no spinning (its indirection), k the calls per unit of time. Two probes fit a and k. Only
-    approximate: the loss each side really had is measured from the pool itself and printed."""
-    xs = [(c, pool_loss(binary, flags, "slow:ns=%g:pool" % c, directory, rounds=4)) for c in probes]
+    with no spinning (its indirection), k the calls per unit of time. Two probes fit a and k; a
+    target below the indirection's own cost gets 0 ns. Only approximate: the loss each side really
+    had is measured over the pool itself and printed."""
+    xs = [(c, side_by_side_loss(binary, flags, "slow:ns=%g:pool" % c, directory, rounds=6)) for c in probes]
     (c1, l1), (c2, l2) = xs
     y1, y2 = 1 / (1 - l1) - 1, 1 / (1 - l2) - 1
     k = (y2 - y1) / (c2 - c1)
@@ -131,17 +148,18 @@ def calibrate(binary, flags, targets, directory, probes=(3.0, 12.0)):
     return xs, specs
 
 
-def measured_loss(sides, side):
-    """Median over pool's combinations of 1 - median throughput of `side` / median of A, over the pool."""
-    def medians(files):
-        values = {}
-        for f in files:
-            for x in json.load(open(f))["runs"]:
-                if x["allocator"] == "pool" and x["status"] == "ok":
-                    values.setdefault((x["collector"], x["workload"]), []).append(x["ops_per_s"])
-        return {k: statistics.median(v) for k, v in values.items()}
-    a, s = medians(sides["A"]), medians(sides[side])
-    return statistics.median(1 - s[k] / a[k] for k in a)
+def measured_loss(rounds_of, side):
+    """Geometric mean over pool's combinations and the pool's rounds of 1 - `side`'s throughput / A's
+    in the same round."""
+    logs = []
+    for a_path, s_path in zip(rounds_of["A"], rounds_of[side]):
+        a = {(x["collector"], x["workload"]): x["ops_per_s"] for x in json.load(open(a_path))["runs"]
+             if x["allocator"] == "pool" and x["status"] == "ok"}
+        for x in json.load(open(s_path))["runs"]:
+            k = (x["collector"], x["workload"])
+            if x["allocator"] == "pool" and x["status"] == "ok" and k in a:
+                logs.append(math.log(x["ops_per_s"] / a[k]))
+    return 1 - math.exp(statistics.mean(logs))
 
 
 def judge(aa, det10, det5):
@@ -155,10 +173,9 @@ def judge(aa, det10, det5):
             "det10": pool_tp(det10), "det5": pool_tp(det5)}
 
 
-def trial(binary, directory, name, sides, base_rounds, cand_rounds):
-    files = {}
-    for side, rounds in (("A", base_rounds), ("B", cand_rounds), ("S5", cand_rounds), ("S10", cand_rounds)):
-        files[side] = merged(binary, [sides[side][r] for r in rounds], os.path.join(directory, "%s-%s.json" % (name, side)))
+def trial(binary, directory, name, rounds_of, chosen):
+    files = {side: merged(binary, [rounds_of[side][r] for r in chosen], os.path.join(directory, "%s-%s.json" % (name, side)))
+             for side in SIDES}
     _, aa = compare(binary, files["A"], files["B"])
     _, d10 = compare(binary, files["A"], files["S10"])
     _, d5 = compare(binary, files["A"], files["S5"])
@@ -183,6 +200,40 @@ def summary(label, results):
     return "\n".join(out)
 
 
+def measure_round(binary, flags, d, r, specs, pool_shards):
+    """Round r: every combination's sides one after another, the order rotating by round and
+    combination; the slowed sides only on pool's combinations (pool_shards, learnt in round 0,
+    where they follow A and B). Writes A-r.json, B-r.json, S5-r.json, S10-r.json."""
+    n = combinations_of(flags)
+    slowed_flags = {s: with_allocators(flags, [specs[s] if a == "pool" else a for a in allocators_of(flags)])
+                    for s in ("S5", "S10")}
+    shard_files = {"A": [], "B": []}
+    slowed_runs = {"S5": [], "S10": []}
+    for i in range(1, n + 1):
+        shard = "%d/%d" % (i, n)
+        sides = SIDES if i in pool_shards else ["A", "B"]
+        k = (r + i) % len(sides)
+        order = sides[k:] + sides[:k]
+        if r == 0:
+            order = [s for s in order if s in ("A", "B")] + [s for s in order if s not in ("A", "B")]
+        for side in order:
+            if side in ("A", "B"):
+                path = os.path.join(d, "shards", "%s-%d-%d.json" % (side, r, i))
+                runs = run(binary, path, flags, shard)
+                shard_files[side].append(path)
+                if any(x["allocator"] == "pool" for x in runs):
+                    pool_shards.add(i)
+            elif i in pool_shards:
+                slowed_runs[side] += run(binary, os.path.join(d, "shards", "slow.json"), slowed_flags[side], shard)
+        if r == 0 and i in pool_shards:  # learnt just now: measure the slowed sides after A and B
+            for side in ("S5", "S10"):
+                slowed_runs[side] += run(binary, os.path.join(d, "shards", "slow.json"), slowed_flags[side], shard)
+    for side in ("A", "B"):
+        merged(binary, shard_files[side], os.path.join(d, "%s-%d.json" % (side, r)), repetitions=False)
+    for side in ("S5", "S10"):
+        slowed_round(os.path.join(d, "B-%d.json" % r), slowed_runs[side], os.path.join(d, "%s-%d.json" % (side, r)))
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     reuse = "--reuse" in sys.argv
@@ -193,81 +244,67 @@ def main():
     if len(args) < 2:
         sys.exit(__doc__)
     binary, flags_file = args[0], args[1]
-    pool = int(args[2]) if len(args) > 2 else 30
+    pool = int(args[2]) if len(args) > 2 else 45
     rounds = int(args[3]) if len(args) > 3 else 15
     trials = int(args[4]) if len(args) > 4 else 20
     if not (0 < rounds <= pool):
         sys.exit("detector: ROUNDS (%d) must be between 1 and POOL (%d)" % (rounds, pool))
     flags = matrix_flags(flags_file)
-    allocators = allocators_of(flags)
     started = time.time()
     d = out_dir
-    os.makedirs(d, exist_ok=True)
+    os.makedirs(os.path.join(d, "shards"), exist_ok=True)
     state_path = os.path.join(d, "state.json")
     if reuse:
         state = json.load(open(state_path))
-        spec5, spec10 = state["spec5"], state["spec10"]
-        print("detector: reusing %d rounds in %s (%s, %s)" % (pool, d, spec5, spec10))
+        specs = state["specs"]
+        print("detector: reusing %d rounds in %s (%s, %s)" % (pool, d, specs["S5"], specs["S10"]))
     else:
-        probes, specs = calibrate(binary, flags, (0.05, 0.10), d)
-        spec5, spec10 = specs[0.05], specs[0.10]
-        json.dump({"spec5": spec5, "spec10": spec10, "probes": probes}, open(state_path, "w"))
-        print("detector: matrix %s; pool of %d rounds, %d rounds a side per trial, %d trials" %
+        probes, fitted = calibrate(binary, flags, (0.05, 0.10), d)
+        specs = {"S5": fitted[0.05], "S10": fitted[0.10]}
+        json.dump({"specs": specs, "probes": probes}, open(state_path, "w"))
+        print("detector: matrix %s; pool of %d rounds, %d rounds per trial, %d trials" %
               (" ".join(flags), pool, rounds, trials))
-        print("slow decorator calibrated (%s): 5 %% -> %s, 10 %% -> %s" %
-              (", ".join("%g ns a call cost pool %.1f %%" % (c, 100 * l) for c, l in probes), spec5, spec10),
-              flush=True)
-    sides = {"A": [], "B": [], "S5": [], "S10": []}
-    order = ["A", "B", "S5", "S10"]
+        print("slow decorator calibrated side by side (%s): 5 %% -> %s, 10 %% -> %s" %
+              (", ".join("%g ns a call cost pool %.1f %%" % (c, 100 * l) for c, l in probes), specs["S5"],
+               specs["S10"]), flush=True)
+    rounds_of = {side: [os.path.join(d, "%s-%d.json" % (side, r)) for r in range(pool)] for side in SIDES}
     round_started = time.time()
-    for r in range(pool):
-        for side in order[r % 4:] + order[:r % 4]:
-            path = os.path.join(d, "%s-%d.json" % (side, r))
-            sides[side].append(path)
-            if reuse:
-                continue
-            spec = {"S5": spec5, "S10": spec10}.get(side)
-            run(binary, path if not spec else path + ".pool", with_allocators(flags, [spec] if spec else allocators))
-        if not reuse:
+    if not reuse:
+        pool_shards = set()
+        for r in range(pool):
+            measure_round(binary, flags, d, r, specs, pool_shards)
             print("round %d of %d measured (%.0f s a round of the four sides)" %
                   (r + 1, pool, (time.time() - round_started) / (r + 1)), flush=True)
-    for r in range(pool):
-        for side, spec in (("S5", spec5), ("S10", spec10)):
-            slowed_round(sides["B"][r], sides[side][r] + ".pool", spec, sides[side][r])
-    same_source_state([p for side in order for p in sides[side]])
+    same_source_state([p for side in SIDES for p in rounds_of[side]])
     round_s = None if reuse else (time.time() - round_started) / pool
-    print("measured over the pool: %s costs pool a median %.1f %% of throughput, %s %.1f %%" %
-          (spec5, 100 * measured_loss(sides, "S5"), spec10, 100 * measured_loss(sides, "S10")), flush=True)
+    print("measured over the pool, side by side with A: %s costs pool %.1f %% of throughput, %s %.1f %% "
+          "(geometric means)" % (specs["S5"], 100 * measured_loss(rounds_of, "S5"), specs["S10"],
+                                 100 * measured_loss(rounds_of, "S10")), flush=True)
 
     rng = random.Random(2026)
     resampled = []
     for t in range(trials):
-        base_rounds = sorted(rng.sample(range(pool), rounds))
-        cand_rounds = sorted(rng.sample(range(pool), rounds))
-        r = trial(binary, d, "t%d" % t, sides, base_rounds, cand_rounds)
+        chosen = sorted(rng.sample(range(pool), rounds))
+        r = trial(binary, d, "t%d" % t, rounds_of, chosen)
         resampled.append(r)
-        print("trial %2d: A/A %s; pool throughput flagged in %d/%d combinations at 10 %%, %d/%d at 5 %%; "
+        print("trial %2d: A/A %s; pool throughput flagged in %d/%d figures at 10 %%, %d/%d at 5 %%; "
               "%d of %d figures untestable" %
               (t + 1, "no regression" if not r["aa_flagged"] else "FALSE ALARM " + "; ".join(
                   "%s/%s/%s %s %+.1f%%" % (x["allocator"], x["collector"], x["workload"], x["metric"],
                                            100 * (x["ratio"] - 1)) for x in r["aa_flagged"]),
                r["det10"][0], r["det10"][1], r["det5"][0], r["det5"][1], r["untestable"], r["aa_tests"]),
               flush=True)
-    independent = []
-    for b in range(pool // (2 * rounds)):
-        lo = b * 2 * rounds
-        independent.append(trial(binary, d, "i%d" % b, sides, list(range(lo, lo + rounds)),
-                                 list(range(lo + rounds, lo + 2 * rounds))))
+    independent = [trial(binary, d, "i%d" % b, rounds_of, list(range(b * rounds, (b + 1) * rounds)))
+                   for b in range(pool // rounds)]
     print()
     print(summary("trials cut from the pool (sharing rounds)", resampled))
-    if independent:
-        print(summary("independent trials (disjoint rounds)", independent))
-    else:
-        print("independent trials: none (POOL must be at least 2 x ROUNDS)")
+    print(summary("independent trials (disjoint rounds)", independent))
     if round_s is not None:
         # A round here is A and B in full plus pool's combinations twice; CI's is base and candidate.
-        full_side_s = round_s * 40 / (40 + 40 + 10 + 10)
-        print("cost: about %.0f s a round of one side of the full matrix; the CI check (%d rounds a side, both "
+        n = combinations_of(flags)
+        pool_n = combinations_of(with_allocators(flags, ["pool"]))
+        full_side_s = round_s * n / (2 * n + 2 * pool_n)
+        print("cost: about %.0f s a round of one side of the full matrix; the CI check (%d rounds, both "
               "sides) measures for about %.0f min (plus building the base ref)" %
               (full_side_s, rounds, 2 * rounds * full_side_s / 60))
         print("whole measurement: %.0f min" % ((time.time() - started) / 60))

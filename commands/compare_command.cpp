@@ -1,5 +1,5 @@
 // `compare BASE CANDIDATE`: every figure of two results files side by side, each change judged by
-// the Mann-Whitney U test against its threshold (results/compare_results.h); exit 1 when a change
+// the Mann-Whitney U test (or, --paired, the signed-rank test) against its threshold (results/compare_results.h); exit 1 when a change
 // is a significant regression.
 #include <iostream>
 #include <stdexcept>
@@ -40,6 +40,10 @@ public:
         compare.add_option("--metric,-m", metrics_, "metrics compared (default: throughput,p99,gc_pause,rss)")
             ->delimiter(',');
         compare.add_option("--alpha", alpha_, "significance level of the Mann-Whitney U test (default 0.05)");
+        compare.add_flag("--paired", paired_,
+                         "repetition r of the base was measured beside repetition r of the candidate (as "
+                         "scripts/perf-check.sh measures them): the signed-rank test on the pairs, with aggregate "
+                         "figures per allocator, collector and workload");
         compare.add_flag("--no-correction", no_correction_,
                          "judge each figure on its own p-value (default: Holm-adjusted over every figure compared)");
         format_.declare(compare);
@@ -50,6 +54,7 @@ public:
         CompareOptions options;
         options.alpha = alpha_;
         options.holm = !no_correction_;
+        options.paired = paired_;
         if (!metrics_.empty()) options.metrics = metrics_;
         for (const std::string& t : thresholds_) {
             const auto eq = t.find('=');
@@ -69,7 +74,7 @@ private:
     std::string base_, candidate_;
     std::vector<std::string> thresholds_, metrics_;
     double alpha_ = 0.05;
-    bool no_correction_ = false, all_rows_ = false;
+    bool no_correction_ = false, paired_ = false, all_rows_ = false;
     ReportFormat format_;
 };
 

@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <stdexcept>
+#include <tuple>
 
 #include "results/run_metrics.h"
 #include "results/sample_statistics.h"
+#include "results/signed_rank_test.h"
 
 namespace pmb {
 namespace {
@@ -44,6 +47,47 @@ std::vector<double> values_of(const Combination& c, const RunMetric& m) {
     return out;
 }
 
+// A figure measured side by side: the values of repetition r of the base and of the candidate,
+// for every r both sides measured (ascending r).
+struct Pairs {
+    std::vector<double> base, candidate;
+    std::vector<std::uint64_t> reps;
+};
+
+Pairs pairs_of(const std::string& key, const Combination& b, const Combination& c, const RunMetric& m) {
+    const auto by_rep = [&](const Combination& side) {
+        std::map<std::uint64_t, std::optional<double>> out;
+        for (const nlohmann::json* run : side.runs) out[run->value("rep", std::uint64_t{0})] = metric_value(*run, m);
+        return out;
+    };
+    const auto bv = by_rep(b), cv = by_rep(c);
+    const auto reps = [](const auto& side) {
+        std::string out;
+        for (const auto& [rep, value] : side) out += (out.empty() ? "" : ",") + std::to_string(rep);
+        return out;
+    };
+    if (bv.size() != cv.size() || !std::equal(bv.begin(), bv.end(), cv.begin(), [](const auto& x, const auto& y) {
+            return x.first == y.first;
+        }))
+        throw std::invalid_argument("--paired: " + key + " has repetitions " + reps(bv) + " in the base and " +
+                                    reps(cv) + " in the candidate; paired files pair repetition r with "
+                                    "repetition r (rounds measured side by side, as scripts/perf-check.sh does)");
+    Pairs out;
+    for (const auto& [rep, value] : bv)
+        if (value && cv.at(rep)) {
+            out.base.push_back(*value);
+            out.candidate.push_back(*cv.at(rep));
+            out.reps.push_back(rep);
+        }
+    return out;
+}
+
+// The test's difference of a pair: 2 (c - b) / (c + b), 0 when both are 0. Its sign and the ranks
+// of its magnitude are those of log(c / b) wherever both are positive, and it is defined at 0.
+double paired_difference(double b, double c) {
+    return b == c ? 0.0 : 2 * (c - b) / (std::abs(c) + std::abs(b));
+}
+
 // Percentile-bootstrap 95 % interval of median(candidate) / median(base).
 std::pair<double, double> bootstrap_ratio_interval(const std::vector<double>& base, const std::vector<double>& cand,
                                                    std::uint64_t seed, int resamples) {
@@ -55,15 +99,11 @@ std::pair<double, double> bootstrap_ratio_interval(const std::vector<double>& ba
         return z ^ (z >> 31);
     };
     std::vector<double> scratch;
-    auto resampled_median = [&](const std::vector<double>& xs) {  // median() of a resample, in place
+    auto resampled_median = [&](const std::vector<double>& xs) {
         scratch.resize(xs.size());
         for (double& v : scratch)  // an index in [0, n) by multiply-shift: no division per draw
             v = xs[static_cast<std::size_t>((static_cast<unsigned __int128>(next()) * xs.size()) >> 64)];
-        const std::size_t n = scratch.size();
-        const auto upper = scratch.begin() + static_cast<std::ptrdiff_t>(n / 2);
-        std::nth_element(scratch.begin(), upper, scratch.end());
-        if (n % 2 == 1) return *upper;
-        return std::midpoint(*std::max_element(scratch.begin(), upper), *upper);
+        return median_in_place(scratch);
     };
     std::vector<double> ratios;
     ratios.reserve(static_cast<std::size_t>(resamples));
@@ -117,6 +157,59 @@ bool is_change(const nlohmann::json& row) {
     return row["verdict"] == "regression" || row["verdict"] == "improvement";
 }
 
+// Paired mode's aggregate figures: one per allocator, collector and workload shared by two or more
+// combinations, the geometric mean over them of each repetition's ratio candidate / base. A change
+// that touches every combination of a backend shows there with the noise of one combination
+// divided by about the square root of their number.
+constexpr const char* kAggregateDimensions[] = {"allocator", "collector", "workload"};
+
+struct Aggregate {
+    const RunMetric* metric = nullptr;
+    std::map<std::string, std::map<std::uint64_t, double>> log_ratios;  // combination -> rep -> log(c / b)
+    std::vector<double> log_base_medians, log_candidate_medians;
+    nlohmann::json seed;
+};
+
+double mean_of(const std::vector<double>& xs) {
+    return std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size());
+}
+
+std::optional<nlohmann::json> aggregate_row(const Aggregate& a, const std::string& dimension, const std::string& value,
+                                            const CompareOptions& options) {
+    std::map<std::uint64_t, std::vector<double>> by_rep;
+    for (const auto& [combination, reps] : a.log_ratios)
+        for (const auto& [rep, log_ratio] : reps) by_rep[rep].push_back(log_ratio);
+    std::vector<double> per_rep;
+    for (const auto& [rep, values] : by_rep) per_rep.push_back(mean_of(values));
+    if (per_rep.empty() || a.log_base_medians.empty() || signed_rank_smallest_p(per_rep.size()) >= options.alpha)
+        return std::nullopt;
+    const RunMetric& m = *a.metric;
+    const double threshold = options.thresholds.count(m.name) ? options.thresholds.at(m.name) : options.threshold;
+    nlohmann::json row = {{"allocator", "*"}, {"collector", "*"}, {"workload", "*"},
+                          {"params", nlohmann::json::object()}, {"seed", a.seed}};
+    row[dimension] = value;
+    row["aggregate"] = dimension;
+    row["combinations"] = a.log_ratios.size();
+    row["metric"] = m.name;
+    row["unit"] = m.unit;
+    row["n_base"] = per_rep.size();
+    row["n_candidate"] = per_rep.size();
+    row["base_median"] = std::exp(mean_of(a.log_base_medians));  // geometric means of the medians
+    row["candidate_median"] = std::exp(mean_of(a.log_candidate_medians));
+    row["threshold"] = threshold;
+    const SampleSummary s = summarize(per_rep);
+    const double ratio = std::exp(s.median);
+    row["ratio"] = ratio;
+    row["ci_low"] = std::exp(s.ci_low);
+    row["ci_high"] = std::exp(s.ci_high);
+    row["p_value"] = signed_rank_test(per_rep).p_value;
+    row["p_floor"] = signed_rank_floor(per_rep);
+    row["test"] = "signed-rank";
+    row["worse"] = m.higher_is_better ? ratio < 1 - threshold : ratio > 1 + threshold;
+    row["better"] = m.higher_is_better ? ratio > 1 + threshold : ratio < 1 - threshold;
+    return row;
+}
+
 }  // namespace
 
 std::string resolve_metric_name(const std::string& name) {
@@ -130,9 +223,12 @@ std::string resolve_metric_name(const std::string& name) {
     throw std::invalid_argument("unknown metric '" + name + "' (accepted: " + accepted + ")");
 }
 
-int repetitions_needed(double alpha, std::size_t figures, bool ties) {
+int repetitions_needed(double alpha, std::size_t figures, bool ties, bool paired) {
     for (std::size_t n = 1; n < 1000; ++n)
-        if (mann_whitney_smallest_p(n, n, ties) * static_cast<double>(figures) < alpha) return static_cast<int>(n);
+        if ((paired ? signed_rank_smallest_p(n, ties) : mann_whitney_smallest_p(n, n, ties)) *
+                static_cast<double>(figures) <
+            alpha)
+            return static_cast<int>(n);
     return 1000;
 }
 
@@ -151,7 +247,19 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
     for (const std::string& key : cand_order)
         if (!base_groups.count(key)) only_cand.push_back(key);
     std::size_t common = 0, regressions = 0, improvements = 0;
-    const int needed = repetitions_needed(options.alpha);
+    const int needed = repetitions_needed(options.alpha, 1, false, options.paired);
+    // Paired mode's aggregates, by (metric, dimension, value): e.g. ("ops_per_s", "allocator", "pool").
+    std::map<std::tuple<std::string, std::string, std::string>, Aggregate> aggregates;
+    const auto too_few = [&](const std::string& key, const RunMetric& m, std::size_t nb, std::size_t nc) {
+        char alpha[32];
+        std::snprintf(alpha, sizeof alpha, "%g", options.alpha);
+        throw std::invalid_argument("too few repetitions to test " + key + " " + m.name + ": " + std::to_string(nb) +
+                                    (options.paired ? " pairs" : " in the base and " + std::to_string(nc) +
+                                                                     " in the candidate") +
+                                    "; at least " + std::to_string(needed) + (options.paired ? " pairs" : " per side") +
+                                    " are needed at alpha " + alpha + " (run with --reps " + std::to_string(needed) +
+                                    " or more)");
+    };
     for (const std::string& key : base_order) {
         auto cit = cand_groups.find(key);
         if (cit == cand_groups.end()) {
@@ -162,17 +270,20 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
         const Combination& b = base_groups.at(key);
         const Combination& c = cit->second;
         for (const RunMetric* m : metrics) {
-            const std::vector<double> bv = values_of(b, *m), cv = values_of(c, *m);
-            if (bv.empty() || cv.empty()) continue;  // no value on a side: nothing to compare
-            if (mann_whitney_smallest_p(bv.size(), cv.size()) >= options.alpha) {
-                char alpha[32];
-                std::snprintf(alpha, sizeof alpha, "%g", options.alpha);
-                throw std::invalid_argument("too few repetitions to test " + key + " " + m->name + ": " +
-                                            std::to_string(bv.size()) + " in the base and " +
-                                            std::to_string(cv.size()) + " in the candidate; at least " +
-                                            std::to_string(needed) + " per side are needed at alpha " + alpha +
-                                            " (run with --reps " + std::to_string(needed) + " or more)");
+            std::vector<double> bv, cv;
+            Pairs pairs;
+            if (options.paired) {
+                pairs = pairs_of(key, b, c, *m);
+                bv = pairs.base;
+                cv = pairs.candidate;
+            } else {
+                bv = values_of(b, *m);
+                cv = values_of(c, *m);
             }
+            if (bv.empty() || cv.empty()) continue;  // no value on a side: nothing to compare
+            if (options.paired ? signed_rank_smallest_p(bv.size()) >= options.alpha
+                               : mann_whitney_smallest_p(bv.size(), cv.size()) >= options.alpha)
+                too_few(key, *m, bv.size(), cv.size());
             const double mb = median(bv), mc = median(cv);
             const double threshold =
                 options.thresholds.count(m->name) ? options.thresholds.at(m->name) : options.threshold;
@@ -184,7 +295,10 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
             row["base_median"] = mb;
             row["candidate_median"] = mc;
             row["threshold"] = threshold;
-            if (mb == 0 && mc == 0) {
+            const bool all_zero = options.paired ? std::all_of(bv.begin(), bv.end(), [](double v) { return v == 0; }) &&
+                                                       std::all_of(cv.begin(), cv.end(), [](double v) { return v == 0; })
+                                                 : mb == 0 && mc == 0;
+            if (all_zero) {
                 row["ratio"] = 1.0;
                 row["ci_low"] = 1.0;
                 row["ci_high"] = 1.0;
@@ -194,12 +308,42 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
                 rows.push_back(row);
                 continue;
             }
-            const double ratio = mb != 0 ? mc / mb : std::numeric_limits<double>::infinity();
-            const auto [lo, hi] = bootstrap_ratio_interval(bv, cv, std::hash<std::string>{}(key + m->name), options.resamples);
-            const double p = mann_whitney_u(cv, bv).p_value;
-            std::vector<double> pooled = bv;
-            pooled.insert(pooled.end(), cv.begin(), cv.end());
-            row["p_floor"] = mann_whitney_floor(pooled, cv.size());
+            double ratio = 0, lo = 0, hi = 0, p = 1;
+            if (options.paired) {
+                // The median of the pairs' ratios and its order-statistic interval; the signed-rank test.
+                std::vector<double> differences, ratios;
+                for (std::size_t i = 0; i < bv.size(); ++i) {
+                    differences.push_back(paired_difference(bv[i], cv[i]));
+                    if (bv[i] != 0) ratios.push_back(cv[i] / bv[i]);
+                    if (bv[i] > 0 && cv[i] > 0)
+                        for (const char* dimension : kAggregateDimensions) {
+                            Aggregate& a = aggregates[{m->name, dimension, b.identity[dimension].get<std::string>()}];
+                            a.metric = m;
+                            a.log_ratios[key][pairs.reps[i]] = std::log(cv[i] / bv[i]);
+                        }
+                }
+                if (mb > 0 && mc > 0)
+                    for (const char* dimension : kAggregateDimensions) {
+                        Aggregate& a = aggregates[{m->name, dimension, b.identity[dimension].get<std::string>()}];
+                        a.log_base_medians.push_back(std::log(mb));
+                        a.log_candidate_medians.push_back(std::log(mc));
+                        a.seed = b.identity["seed"];
+                    }
+                const SampleSummary r = ratios.empty() ? SampleSummary{} : summarize(ratios);
+                ratio = ratios.empty() ? std::numeric_limits<double>::infinity() : r.median;
+                lo = ratios.empty() ? std::nan("") : r.ci_low;
+                hi = ratios.empty() ? std::nan("") : r.ci_high;
+                p = signed_rank_test(differences).p_value;
+                row["p_floor"] = signed_rank_floor(differences);
+                row["test"] = "signed-rank";
+            } else {
+                ratio = mb != 0 ? mc / mb : std::numeric_limits<double>::infinity();
+                std::tie(lo, hi) = bootstrap_ratio_interval(bv, cv, std::hash<std::string>{}(key + m->name), options.resamples);
+                p = mann_whitney_u(cv, bv).p_value;
+                std::vector<double> pooled = bv;
+                pooled.insert(pooled.end(), cv.begin(), cv.end());
+                row["p_floor"] = mann_whitney_floor(pooled, cv.size());
+            }
             row["ratio"] = number_or_null(ratio);
             row["ci_low"] = number_or_null(lo);
             row["ci_high"] = number_or_null(hi);
@@ -208,6 +352,11 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
             row["better"] = m->higher_is_better ? ratio > 1 + threshold : ratio < 1 - threshold;
             rows.push_back(row);
         }
+    }
+    for (const auto& [id, a] : aggregates) {
+        if (a.log_ratios.size() < 2) continue;  // one combination: its own row says it all
+        const auto& [metric, dimension, value] = id;
+        if (auto row = aggregate_row(a, dimension, value, options)) rows.push_back(std::move(*row));
     }
     // Holm's step-down adjustment over the rows tested (both medians 0 is no test).
     std::vector<nlohmann::json*> tested;
@@ -228,11 +377,11 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
         }
     }
     if (!tested.empty() && testable == 0) {
-        const int n = repetitions_needed(options.alpha, options.holm ? tested.size() : 1, false);
-        const int n_ties = repetitions_needed(options.alpha, options.holm ? tested.size() : 1, true);
+        const int n = repetitions_needed(options.alpha, options.holm ? tested.size() : 1, false, options.paired);
+        const int n_ties = repetitions_needed(options.alpha, options.holm ? tested.size() : 1, true, options.paired);
         throw std::invalid_argument("too few repetitions to test " + std::to_string(tested.size()) + " figures" +
                                     (options.holm ? " at once (Holm)" : "") + ": at least " + std::to_string(n) +
-                                    " per side are needed, " + std::to_string(n_ties) +
+                                    (options.paired ? " pairs" : " per side") + " are needed, " + std::to_string(n_ties) +
                                     " for figures with tied values (run with --reps " + std::to_string(n) +
                                     " or more" + (options.holm ? ", or compare fewer metrics or with --no-correction)" : ")"));
     }
@@ -262,6 +411,7 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
     for (const RunMetric* m : metrics)
         thresholds[m->name] = options.thresholds.count(m->name) ? options.thresholds.at(m->name) : options.threshold;
     return {{"alpha", options.alpha},
+            {"test", options.paired ? "signed-rank" : "mann-whitney"},
             {"correction", options.holm ? "holm" : "none"},
             {"tests", tested.size()},
             {"untestable", tested.size() - testable},
@@ -286,9 +436,12 @@ Report comparison_report(const nlohmann::json& comparison, bool all_rows) {
     report.data = comparison;
     char line[512];
     std::snprintf(line, sizeof line,
-                  "%zu combinations compared, %zu improvements; a change counts when its Mann-Whitney p (%s "
+                  "%zu combinations compared, %zu improvements; a change counts when its %s p (%s "
                   "over %zu tests) < %.3g and it is beyond its threshold (",
                   comparison["combinations"].get<std::size_t>(), improvements,
+                  comparison.value("test", "mann-whitney") == "signed-rank"
+                      ? "signed-rank (repetitions paired as measured side by side)"
+                      : "Mann-Whitney",
                   comparison["correction"] == "holm" ? "Holm-adjusted" : "unadjusted",
                   comparison["tests"].get<std::size_t>(), comparison["alpha"].get<double>());
     std::string criteria = line;

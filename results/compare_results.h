@@ -15,6 +15,15 @@
 // correction, i.e. whether any change could be flagged; the totals count the untestable rows
 // (`untestable`, `untestable_by_metric`), and the report names them.
 //
+// Paired (CompareOptions::paired): repetitions are paired by their number, which both sides must
+// share for every combination. A figure's ratio is the median of its pairs' ratios with that
+// median's order-statistic 95 % interval, and its p the two-sided Wilcoxon signed-rank test's
+// (results/signed_rank_test.h) on the pairs' differences: drift of the machine between pairs
+// cancels. Added: an aggregate figure per allocator, collector and workload that two or more
+// combinations share ("pool/*/*"), with `aggregate` naming its dimension: each repetition's
+// geometric mean of the ratios over them, its median as the ratio, the signed-rank test over the
+// repetitions. Aggregates join the Holm correction like every other figure.
+//
 // Invariants: a row whose medians are both 0 (no pauses under rc) is "no change"; the verdicts
 // are "regression", "improvement", "not significant" (beyond the threshold, p >= alpha) and
 // "no change"; compare throws std::invalid_argument (one line) when the files share no
@@ -42,6 +51,10 @@ struct CompareOptions {
     // change when there is none stays below alpha however many combinations are compared.
     bool holm = true;
     int resamples = 2000;  // bootstrap resamples per confidence interval (the verdict does not use them)
+    // Repetition r of each combination in the base was measured beside repetition r in the
+    // candidate (scripts/perf-check.sh's rounds): test each figure's pairs with the signed-rank
+    // test, and add the aggregate figures (see below).
+    bool paired = false;
 };
 
 // "throughput", "p99", "gc_pause", "rss" and any run metric's own name -> the run metric's name;
@@ -51,7 +64,8 @@ std::string resolve_metric_name(const std::string& name);
 // The fewest repetitions per side with which a two-sided Mann-Whitney U test can reach `alpha`
 // for one of `figures` Holm-corrected figures (mann_whitney_smallest_p's rule; `ties`: figures
 // whose values tie, where the test is approximate).
-int repetitions_needed(double alpha, std::size_t figures = 1, bool ties = false);
+// With `paired`, the fewest pairs for the signed-rank test (signed_rank_smallest_p's rule).
+int repetitions_needed(double alpha, std::size_t figures = 1, bool ties = false, bool paired = false);
 
 nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json& candidate,
                                const CompareOptions& options);

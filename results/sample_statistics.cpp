@@ -80,7 +80,9 @@ double exact_upper_tail(std::size_t m, std::size_t n, std::size_t u_max) {
 
 }  // namespace
 
-double median(std::vector<double> samples) {
+double median(std::vector<double> samples) { return median_in_place(samples); }
+
+double median_in_place(std::vector<double>& samples) {
     check_finite(samples, "median");
     const std::size_t n = samples.size();
     const auto upper = samples.begin() + static_cast<std::ptrdiff_t>(n / 2);

@@ -56,6 +56,8 @@ struct SampleSummary {
 
 SampleSummary summarize(std::vector<double> samples);
 double median(std::vector<double> samples);
+// median() without a copy: reorders `samples` (for loops that reuse one buffer).
+double median_in_place(std::vector<double>& samples);
 // {"n","median","min","max","mean","stddev","cv","ci95_low","ci95_high","ci_level","mad","robust_cv"}
 nlohmann::json to_json(const SampleSummary& summary);
 

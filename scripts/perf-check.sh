@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The CI performance-regression check: this checkout (the candidate) against the base ref, both
-# built and measured here, in this job, their rounds alternating so that drift of the machine
-# falls on both, compared with `pymembench compare`.
+# built and measured here, in this job, compared with `pymembench compare --paired`. Each round
+# runs every combination of the matrix once for each side, the two runs one after the other (the
+# order alternating): the machine's drift, which on a shared 2-core VM moves a whole round by up
+# to +-20 %, falls on both runs of a pair and cancels in the signed-rank test on their ratio.
 #
-#   scripts/perf-check.sh [--base-ref REF] [--rounds R] [--out DIR] [compare flags...]
+#   scripts/perf-check.sh [--base-ref REF] [--rounds R] [--out DIR] [--matrix FLAGS_FILE] [compare flags...]
 #
 # Each round is one repetition of the matrix in scripts/perf-matrix.flags (runs long enough for the
-# allocator and collector to dominate start-up); R rounds (default 15) give R repetitions per
-# combination. Over its 160 figures Holm needs 8 a side for untied figures and 10 for tied ones
-# (scripts/repetitions-needed.sh 0.05 160); scripts/bench-detector.sh measures the error rates of
+# allocator and collector to dominate start-up); R rounds (default 15) give R pairs per
+# combination. Over its 204 figures (160 and 44 aggregates) Holm needs 13 pairs
+# (scripts/repetitions-needed.sh 0.05 204); scripts/bench-detector.sh measures the error rates of
 # exactly this mode. A committed baseline is never the other side of the verdict: figures from
 # another machine or day are not comparable (docs/methodology.md), and results/baseline/ serves
 # trends and plots only.
@@ -20,12 +22,14 @@ cd "$(dirname "$0")/.."
 BASE_REF=origin/main
 ROUNDS=15
 OUT=results/perf-check
+MATRIX_FILE=scripts/perf-matrix.flags
 COMPARE_FLAGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --base-ref) BASE_REF="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
+    --matrix) MATRIX_FILE="$2"; shift 2 ;;
     *) COMPARE_FLAGS+=("$1"); shift ;;
   esac
 done
@@ -33,37 +37,48 @@ PYTHON=/usr/bin/python3
 scripts/setup.sh build >/dev/null
 rm -rf "$OUT"
 mkdir -p "$OUT/rounds"
-mapfile -t MATRIX < <(grep -v '^\s*#' scripts/perf-matrix.flags | grep -v '^\s*$' | tr ' ' '\n')
+mapfile -t MATRIX < <(grep -v '^\s*#' "$MATRIX_FILE" | grep -v '^\s*$' | tr ' ' '\n')
 
-run_round() {  # BINARY NAME
-  "$1" run --reps 1 "${MATRIX[@]}" --out "$OUT/rounds/$2.json" > /dev/null
+COMBINATIONS=$($PYTHON -c 'import sys; sys.path.insert(0, "bench"); import detector_rates as d
+print(d.combinations_of(d.matrix_flags(sys.argv[1])))' "$MATRIX_FILE")
+
+run_shard() {  # BINARY SIDE ROUND SHARD
+  "$1" run --reps 1 "${MATRIX[@]}" --shard "$4/$COMBINATIONS" --out "$OUT/rounds/$2-$3-$4.json" > /dev/null
 }
 
-echo "perf-check: $BASE_REF against this checkout, both measured here, $ROUNDS rounds alternating" >&2
+echo "perf-check: $BASE_REF against this checkout, both measured here: $ROUNDS rounds of $COMBINATIONS" \
+     "combinations, each combination's two runs side by side" >&2
 rm -rf "$OUT/base-src"
 git worktree add --detach "$OUT/base-src" "$BASE_REF" > /dev/null
 cmake -S "$OUT/base-src" -B "$OUT/base-build" -DCMAKE_BUILD_TYPE=Release -DPMB_BUILD_TESTS=OFF \
       -DPMB_BUILD_BENCH=OFF > /dev/null
 cmake --build "$OUT/base-build" -j2 --target pymembench > /dev/null
 started=$(date +%s)
+base_rounds=(); cand_rounds=()
 for r in $(seq 1 "$ROUNDS"); do
-  if [ $((r % 2)) -eq 1 ]; then
-    run_round "$OUT/base-build/pymembench" "base-$r"; run_round build/pymembench "cand-$r"
-  else
-    run_round build/pymembench "cand-$r"; run_round "$OUT/base-build/pymembench" "base-$r"
-  fi
+  for i in $(seq 1 "$COMBINATIONS"); do
+    if [ $(((r + i) % 2)) -eq 1 ]; then
+      run_shard "$OUT/base-build/pymembench" base "$r" "$i"; run_shard build/pymembench cand "$r" "$i"
+    else
+      run_shard build/pymembench cand "$r" "$i"; run_shard "$OUT/base-build/pymembench" base "$r" "$i"
+    fi
+  done
+  "$OUT/base-build/pymembench" merge "$OUT"/rounds/base-"$r"-*.json --out "$OUT/rounds/base-$r.json" 2> /dev/null
+  build/pymembench merge "$OUT"/rounds/cand-"$r"-*.json --out "$OUT/rounds/cand-$r.json" 2> /dev/null
+  base_rounds+=("$OUT/rounds/base-$r.json"); cand_rounds+=("$OUT/rounds/cand-$r.json")
 done
-echo "perf-check: $((2 * ROUNDS)) rounds in $(( $(date +%s) - started )) s" >&2
-build/pymembench merge --repetitions "$OUT"/rounds/base-*.json --out "$OUT/base.json" 2> /dev/null
+echo "perf-check: $((2 * ROUNDS * COMBINATIONS)) runs in $(( $(date +%s) - started )) s" >&2
+# Round r of the base is repetition r of base.json, and of the candidate's: --paired pairs them.
+"$OUT/base-build/pymembench" merge --repetitions "${base_rounds[@]}" --out "$OUT/base.json" 2> /dev/null
 git worktree remove --force "$OUT/base-src"
-build/pymembench merge --repetitions "$OUT"/rounds/cand-*.json --out "$OUT/candidate.json" 2> /dev/null
+build/pymembench merge --repetitions "${cand_rounds[@]}" --out "$OUT/candidate.json" 2> /dev/null
 
 status=0
-build/pymembench compare "$OUT/base.json" "$OUT/candidate.json" --markdown "${COMPARE_FLAGS[@]}" \
+build/pymembench compare "$OUT/base.json" "$OUT/candidate.json" --paired --markdown "${COMPARE_FLAGS[@]}" \
   > "$OUT/compare.md" || status=$?
-build/pymembench compare "$OUT/base.json" "$OUT/candidate.json" --json "${COMPARE_FLAGS[@]}" \
+build/pymembench compare "$OUT/base.json" "$OUT/candidate.json" --paired --json "${COMPARE_FLAGS[@]}" \
   > "$OUT/compare.json" || true
-build/pymembench compare "$OUT/base.json" "$OUT/candidate.json" "${COMPARE_FLAGS[@]}" || true
+build/pymembench compare "$OUT/base.json" "$OUT/candidate.json" --paired "${COMPARE_FLAGS[@]}" || true
 # Figures of the candidate's runs and of the comparison (kept as CI artifacts).
 build/pymembench plot "$OUT/candidate.json" --out "$OUT/plots" --compare "$OUT/compare.json" || true
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$OUT/compare.md" >> "$GITHUB_STEP_SUMMARY"; fi

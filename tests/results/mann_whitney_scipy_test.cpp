@@ -4,11 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 
-#include "harness/process_runner.h"
 #include "results/sample_statistics.h"
-#include "tests/support/pymembench_cli.h"
+#include "tests/support/scipy_reference.h"
 
 namespace pmb {
 namespace {
@@ -22,13 +20,7 @@ print(json.dumps([mannwhitneyu(c["a"], c["b"], alternative="two-sided",
 )";
 
 TEST(MannWhitneyAgainstScipy, RandomSamplesOfNineToTwentyAside) {
-    std::uint64_t state = 12345;
-    auto uniform = [&state] {  // splitmix64 in [0, 1)
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-    };
+    test_support::UniformDraws uniform(12345);
     nlohmann::json cases = nlohmann::json::array();
     std::vector<MannWhitneyResult> ours;
     for (std::size_t n1 = 9; n1 <= 20; ++n1) {
@@ -49,23 +41,9 @@ TEST(MannWhitneyAgainstScipy, RandomSamplesOfNineToTwentyAside) {
             cases.push_back({{"a", a}, {"b", b}, {"exact", ours.back().exact}});
         }
     }
-    const std::string path = test_support::temp_path("mwu_cases.json");
-    std::ofstream(path) << cases.dump();
-    const ProcessOutcome p = run_process({PMB_PYTHON, "-c", kScipy, path}, {}, {120, 0});
-    ASSERT_EQ(p.exit_code, 0) << "scipy (python3-scipy) must be importable by " << PMB_PYTHON << ": " << p.err;
-    const nlohmann::json scipy = nlohmann::json::parse(p.out);
-    ASSERT_EQ(scipy.size(), ours.size());
-    int exact = 0, tied = 0;
-    for (std::size_t i = 0; i < ours.size(); ++i) {
-        SCOPED_TRACE(cases[i].dump());
-        const double want = scipy[i].get<double>();
-        EXPECT_NEAR(ours[i].p_value, want, 1e-9 * std::max(want, 1e-12) + 1e-15);
-        exact += ours[i].exact;
-        tied += !ours[i].exact;
-    }
-    EXPECT_GT(exact, 20);  // both regimes were exercised
-    EXPECT_GT(tied, 20);
-    std::remove(path.c_str());
+    std::vector<test_support::OurAnswer> answers;
+    for (const MannWhitneyResult& r : ours) answers.push_back({r.p_value, r.exact});
+    test_support::expect_scipy_agrees(kScipy, cases, answers, 20);  // both regimes exercised
 }
 
 }  // namespace
