@@ -42,8 +42,13 @@ mapfile -t MATRIX < <(grep -v '^\s*#' "$MATRIX_FILE" | grep -v '^\s*$' | tr ' ' 
 COMBINATIONS=$($PYTHON -c 'import sys; sys.path.insert(0, "bench"); import detector_rates as d
 print(d.combinations_of(d.matrix_flags(sys.argv[1])))' "$MATRIX_FILE")
 
-run_shard() {  # BINARY SIDE ROUND SHARD
-  "$1" run --reps 1 "${MATRIX[@]}" --shard "$4/$COMBINATIONS" --out "$OUT/rounds/$2-$3-$4.json" > /dev/null
+run_shard() {  # BINARY SIDE ROUND SHARD; the runs' progress goes to DIR/runs.log
+  if ! "$1" run --reps 1 "${MATRIX[@]}" --shard "$4/$COMBINATIONS" --out "$OUT/rounds/$2-$3-$4.json" \
+       > /dev/null 2>> "$OUT/runs.log"; then
+    echo "perf-check: the $2 side's run of round $3, combination $4 failed:" >&2
+    tail -3 "$OUT/runs.log" >&2
+    exit 2
+  fi
 }
 
 echo "perf-check: $BASE_REF against this checkout, both measured here: $ROUNDS rounds of $COMBINATIONS" \
