@@ -80,11 +80,12 @@ std::deque<AllocatorEntry>& entries() {
         preloaded("mimalloc", "Microsoft's mimalloc", PMB_MIMALLOC_LIBRARY, "libmimalloc"),
         preloaded("jemalloc", "jemalloc", PMB_JEMALLOC_LIBRARY, "libjemalloc"),
         preloaded("tcmalloc", "gperftools' tcmalloc (minimal)", PMB_TCMALLOC_LIBRARY, "libtcmalloc"),
-        {"slow", "any backend plus a fixed cost per call, for validating regression checks: slow:ns=40:pool",
+        {"slow", "any backend slowed down, for validating regression checks: slow:ns=40:pool (a cost per call), "
+                 "slow:pct=5:pool (throughput 5 % lower)",
          [](const std::string& options) {
              const SlowSpec slow = parse_slow_spec(options);
              const AllocatorSpec base = parse_allocator_spec(slow.base);
-             return make_slow_allocator(slow.ns, allocator_entry(base.name).make(base.options));
+             return make_slow_allocator(slow, allocator_entry(base.name).make(base.options));
          },
          [](const std::string& options) {
              const AllocatorSpec base = parse_allocator_spec(parse_slow_spec(options).base);
@@ -94,7 +95,7 @@ std::deque<AllocatorEntry>& entries() {
              const AllocatorSpec base = parse_allocator_spec(parse_slow_spec(options).base);
              return allocator_entry(base.name).preload(base.options);
          },
-         false, "slow:ns=N:BASE"},
+         false, "slow:ns=N:BASE or slow:pct=P:BASE"},
         {"preload", "any malloc library: preload:/path/to/libfoo.so, started with LD_PRELOAD",
          [](const std::string& path) {
              check_preload_path(path);

@@ -4,10 +4,13 @@ combination's base and candidate runs side by side, their order alternating), an
 compare --paired` with its defaults (the signed-rank test, aggregates per allocator, collector and
 workload, Holm over every figure, alpha 0.05, 5 % thresholds).
 
-Four sides, all the same build: A and B (for A/A trials), S5 and S10: B with the `pool` backend
-replaced by the `slow` decorator over it, its cost per call calibrated first so that pool's
-throughput drops by 5 % and by 10 % (the geometric mean over the matrix's pool combinations,
-measured side by side with pool). Only pool's combinations differ between B and S5 or S10, so the
+Four sides, all the same build: A and B (for A/A trials), S5 and S10: B with the `pool` backend's
+decorator set to `slow:pct=5:pool` and `slow:pct=10:pool`, which lower the throughput of every
+run by 5 % and 10 % whatever the machine's speed (they stretch the time between their calls by
+1 / (1 - P) - 1; a fixed cost per call would cost more or less as the machine's speed drifts).
+A and B run pool as `slow:pct=0:pool`, so the decorator's own cost is on every side alike; every
+side's runs are labelled `pool`. What each side really lost against A is measured over the pool
+and printed. Only pool's combinations differ between B and S5 or S10, so the
 slowed sides run only those, and each round's S5 and S10 files are B's with pool's runs replaced.
 A POOL of rounds is measured once; in each round every combination's runs of the sides are made
 one after another, the sides' order rotating, as perf-check.sh interleaves base and candidate.
@@ -35,6 +38,10 @@ import sys
 import time
 
 SIDES = ["A", "B", "S5", "S10"]
+# Every side's pool goes through the slow decorator, A and B's with nothing to add: what the
+# decorator's own call costs (5 % on some workloads here) is then the same on every side, and S5
+# and S10 differ from A by exactly their stretch.
+BASELINE = "slow:pct=0:pool"
 
 
 def matrix_flags(path):
@@ -112,42 +119,6 @@ def compare(binary, base, cand):
     return p.returncode, json.loads(p.stdout)
 
 
-def side_by_side_loss(binary, flags, slow_spec, directory, rounds):
-    """The geometric mean over pool's combinations of the throughput slow_spec loses against pool,
-    each combination's two runs made one after the other (order alternating), over `rounds`."""
-    pool_flags = with_allocators(flags, ["pool"])
-    slow_flags = with_allocators(flags, [slow_spec])
-    n = combinations_of(pool_flags)
-    logs = []
-    path = os.path.join(directory, "calibrate.json")
-    for r in range(rounds):
-        for i in range(1, n + 1):
-            order = [pool_flags, slow_flags] if (r + i) % 2 == 0 else [slow_flags, pool_flags]
-            tp = {}
-            for f in order:
-                tp[id(f)] = run(binary, path, f, "%d/%d" % (i, n))[0]["ops_per_s"]
-            logs.append(math.log(tp[id(slow_flags)] / tp[id(pool_flags)]))
-    return 1 - math.exp(statistics.mean(logs))
-
-
-def calibrate(binary, flags, targets, directory, probes=(0.0, 6.0)):
-    """The slow decorator's ns per call that costs pool each of `targets` of its throughput. A
-    fixed cost c per call turns throughput T into T / (1 + a + k c): a is what the decorator costs
-    with no spinning (its indirection), k the calls per unit of time. Two probes fit a and k; a
-    target below the indirection's own cost gets 0 ns. Only approximate: the loss each side really
-    had is measured over the pool itself and printed."""
-    xs = [(c, side_by_side_loss(binary, flags, "slow:ns=%g:pool" % c, directory, rounds=6)) for c in probes]
-    (c1, l1), (c2, l2) = xs
-    y1, y2 = 1 / (1 - l1) - 1, 1 / (1 - l2) - 1
-    k = (y2 - y1) / (c2 - c1)
-    a = y1 - k * c1
-    if not k > 0:
-        sys.exit("detector: the slow decorator cost pool %.1f %% at %g ns and %.1f %% at %g ns; cannot calibrate"
-                 % (100 * l1, c1, 100 * l2, c2))
-    specs = {t: "slow:ns=%g:pool" % max(0.0, round((1 / (1 - t) - 1 - a) / k, 2)) for t in targets}
-    return xs, specs
-
-
 def measured_loss(rounds_of, side):
     """Geometric mean over pool's combinations and the pool's rounds of 1 - `side`'s throughput / A's
     in the same round."""
@@ -205,8 +176,9 @@ def measure_round(binary, flags, d, r, specs, pool_shards):
     combination; the slowed sides only on pool's combinations (pool_shards, learnt in round 0,
     where they follow A and B). Writes A-r.json, B-r.json, S5-r.json, S10-r.json."""
     n = combinations_of(flags)
-    slowed_flags = {s: with_allocators(flags, [specs[s] if a == "pool" else a for a in allocators_of(flags)])
-                    for s in ("S5", "S10")}
+    decorated = lambda spec: with_allocators(flags, [spec if a == "pool" else a for a in allocators_of(flags)])
+    slowed_flags = {s: decorated(specs[s]) for s in ("S5", "S10")}
+    base_flags = decorated(BASELINE)
     shard_files = {"A": [], "B": []}
     slowed_runs = {"S5": [], "S10": []}
     for i in range(1, n + 1):
@@ -219,9 +191,9 @@ def measure_round(binary, flags, d, r, specs, pool_shards):
         for side in order:
             if side in ("A", "B"):
                 path = os.path.join(d, "shards", "%s-%d-%d.json" % (side, r, i))
-                runs = run(binary, path, flags, shard)
+                runs = run(binary, path, base_flags, shard)
                 shard_files[side].append(path)
-                if any(x["allocator"] == "pool" for x in runs):
+                if any(x["allocator"] == BASELINE for x in runs):
                     pool_shards.add(i)
             elif i in pool_shards:
                 slowed_runs[side] += run(binary, os.path.join(d, "shards", "slow.json"), slowed_flags[side], shard)
@@ -229,7 +201,12 @@ def measure_round(binary, flags, d, r, specs, pool_shards):
             for side in ("S5", "S10"):
                 slowed_runs[side] += run(binary, os.path.join(d, "shards", "slow.json"), slowed_flags[side], shard)
     for side in ("A", "B"):
-        merged(binary, shard_files[side], os.path.join(d, "%s-%d.json" % (side, r)), repetitions=False)
+        path = merged(binary, shard_files[side], os.path.join(d, "%s-%d.json" % (side, r)), repetitions=False)
+        doc = json.load(open(path))
+        for x in doc["runs"]:
+            if x["allocator"] == BASELINE:
+                x["allocator"] = "pool"
+        json.dump(doc, open(path, "w"))
     for side in ("S5", "S10"):
         slowed_round(os.path.join(d, "B-%d.json" % r), slowed_runs[side], os.path.join(d, "%s-%d.json" % (side, r)))
 
@@ -255,18 +232,13 @@ def main():
     os.makedirs(os.path.join(d, "shards"), exist_ok=True)
     state_path = os.path.join(d, "state.json")
     if reuse:
-        state = json.load(open(state_path))
-        specs = state["specs"]
+        specs = json.load(open(state_path))["specs"]
         print("detector: reusing %d rounds in %s (%s, %s)" % (pool, d, specs["S5"], specs["S10"]))
     else:
-        probes, fitted = calibrate(binary, flags, (0.05, 0.10), d)
-        specs = {"S5": fitted[0.05], "S10": fitted[0.10]}
-        json.dump({"specs": specs, "probes": probes}, open(state_path, "w"))
-        print("detector: matrix %s; pool of %d rounds, %d rounds per trial, %d trials" %
-              (" ".join(flags), pool, rounds, trials))
-        print("slow decorator calibrated side by side (%s): 5 %% -> %s, 10 %% -> %s" %
-              (", ".join("%g ns a call cost pool %.1f %%" % (c, 100 * l) for c, l in probes), specs["S5"],
-               specs["S10"]), flush=True)
+        specs = {"S5": "slow:pct=5:pool", "S10": "slow:pct=10:pool"}
+        json.dump({"specs": specs}, open(state_path, "w"))
+        print("detector: matrix %s; pool of %d rounds, %d rounds per trial, %d trials; slowed sides %s and %s" %
+              (" ".join(flags), pool, rounds, trials, specs["S5"], specs["S10"]), flush=True)
     rounds_of = {side: [os.path.join(d, "%s-%d.json" % (side, r)) for r in range(pool)] for side in SIDES}
     round_started = time.time()
     if not reuse:

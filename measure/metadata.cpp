@@ -5,13 +5,13 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 
 #include "measure/build_info.h"
+#include "measure/git_state.h"
 
 namespace pmb {
 namespace {
@@ -42,17 +42,6 @@ double cpu_mhz() {
     return 0;
 }
 
-std::string command_output(const std::string& command) {
-    std::string out;
-    if (FILE* p = popen(command.c_str(), "r")) {
-        std::array<char, 256> buf{};
-        while (fgets(buf.data(), buf.size(), p) != nullptr) out += buf.data();
-        pclose(p);
-    }
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    return out;
-}
-
 }  // namespace
 
 std::string utc_timestamp() {
@@ -67,9 +56,6 @@ std::string utc_timestamp() {
 nlohmann::json collect_metadata(const std::vector<std::string>& command_line, std::uint64_t seed) {
     utsname u{};
     uname(&u);
-    const std::string git = "git -C '" + std::string(kSourceDir) + "' ";
-    const std::string commit = command_output(git + "rev-parse HEAD 2>/dev/null");
-    const std::string dirty = command_output(git + "status --porcelain --untracked-files=no 2>/dev/null");
     return {
         {"start_time", utc_timestamp()},
         {"host",
@@ -88,7 +74,7 @@ nlohmann::json collect_metadata(const std::vector<std::string>& command_line, st
           {"flags", kCompilerFlags},
           {"build_type", kBuildType},
           {"version", kProjectVersion}}},
-        {"git", {{"commit", commit.size() == 40 ? commit : "unknown"}, {"dirty", !dirty.empty()}}},
+        {"git", {{"commit", kGitCommit}, {"dirty", kGitDirty}}},  // as of the build
         {"libraries",
          {{"glibc", gnu_get_libc_version()},
           {"python", std::string(Py_GetVersion()).substr(0, std::string(Py_GetVersion()).find(' '))},
