@@ -133,11 +133,41 @@ def measured_loss(rounds_of, side):
     return 1 - math.exp(statistics.mean(logs))
 
 
+def noise_report(rounds_of):
+    """What the pairing is for, from the A/A rounds: how much one combination's throughput varies
+    from round to round, how far a whole round drifts, and the spread (standard deviation of the
+    log) of pool's aggregate ratio B / A per round with each pair made side by side against B taken
+    from the next round (a round apart, as rounds alternating would pair them)."""
+    def load(path):
+        return {(x["allocator"], x["collector"], x["workload"]): x["ops_per_s"]
+                for x in json.load(open(path))["runs"] if x["status"] == "ok"}
+    a = [load(p) for p in rounds_of["A"]]
+    b = [load(p) for p in rounds_of["B"]]
+    combos = sorted(a[0])
+    cvs = [statistics.pstdev([r[c] for r in a]) / statistics.mean([r[c] for r in a]) for c in combos]
+    overall = {c: statistics.median([r[c] for r in a]) for c in combos}
+    drift = [statistics.median([r[c] / overall[c] for c in combos]) for r in a]
+    pool = [c for c in combos if c[0] == "pool"]
+
+    def aggregate(x, y):
+        return statistics.mean(math.log(y[c] / x[c]) for c in pool)
+    side_by_side = [aggregate(x, y) for x, y in zip(a, b)]
+    apart = [aggregate(x, y) for x, y in zip(a, b[1:])]
+    return ("noise (A's rounds): one combination's throughput CV from round to round, median %.1f %% (%.1f-%.1f); "
+            "a round's median against the overall, %.2f-%.2f\n"
+            "pool's aggregate log ratio B / A per round: standard deviation %.3f side by side, %.3f a round apart" %
+            (100 * statistics.median(cvs), 100 * min(cvs), 100 * max(cvs), min(drift), max(drift),
+             statistics.pstdev(side_by_side), statistics.pstdev(apart)))
+
+
 def judge(aa, det10, det5):
     """Per comparison: (flagged regressions, pool throughput regressions, pool throughput figures)."""
     def pool_tp(c):
         rows = [r for r in c["rows"] if r["allocator"] == "pool" and r["metric"] == "ops_per_s"]
-        return sum(r["verdict"] == "regression" for r in rows), len(rows)
+        aggregate = [r for r in rows if r.get("aggregate") == "allocator"]
+        return (sum(r["verdict"] == "regression" for r in rows), len(rows),
+                aggregate[0]["ratio"] if aggregate else float("nan"),
+                aggregate[0]["p_adjusted"] if aggregate else float("nan"))
     return {"aa_flagged": [r for r in aa["rows"] if r["verdict"] == "regression"],
             "aa_changes": sum(r["verdict"] in ("regression", "improvement") for r in aa["rows"]),
             "aa_tests": aa["tests"], "untestable": aa["untestable"],
@@ -253,18 +283,21 @@ def main():
           "(geometric means)" % (specs["S5"], 100 * measured_loss(rounds_of, "S5"), specs["S10"],
                                  100 * measured_loss(rounds_of, "S10")), flush=True)
 
+    print(noise_report(rounds_of), flush=True)
+
     rng = random.Random(2026)
     resampled = []
     for t in range(trials):
         chosen = sorted(rng.sample(range(pool), rounds))
         r = trial(binary, d, "t%d" % t, rounds_of, chosen)
         resampled.append(r)
-        print("trial %2d: A/A %s; pool throughput flagged in %d/%d figures at 10 %%, %d/%d at 5 %%; "
-              "%d of %d figures untestable" %
+        print("trial %2d: A/A %s; pool throughput flagged in %d/%d figures at 10 %% (pool/*/* %+.1f %%, p %.2g), "
+              "%d/%d at 5 %% (pool/*/* %+.1f %%, p %.2g); %d of %d figures untestable" %
               (t + 1, "no regression" if not r["aa_flagged"] else "FALSE ALARM " + "; ".join(
                   "%s/%s/%s %s %+.1f%%" % (x["allocator"], x["collector"], x["workload"], x["metric"],
                                            100 * (x["ratio"] - 1)) for x in r["aa_flagged"]),
-               r["det10"][0], r["det10"][1], r["det5"][0], r["det5"][1], r["untestable"], r["aa_tests"]),
+               r["det10"][0], r["det10"][1], 100 * (r["det10"][2] - 1), r["det10"][3],
+               r["det5"][0], r["det5"][1], 100 * (r["det5"][2] - 1), r["det5"][3], r["untestable"], r["aa_tests"]),
               flush=True)
     independent = [trial(binary, d, "i%d" % b, rounds_of, list(range(b * rounds, (b + 1) * rounds)))
                    for b in range(pool // rounds)]
