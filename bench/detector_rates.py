@@ -39,7 +39,7 @@ import time
 
 SIDES = ["A", "B", "S5", "S10"]
 # Every side's pool goes through the slow decorator, A and B's with nothing to add: what the
-# decorator's own call costs (5 % on some workloads here) is then the same on every side, and S5
+# decorator's own call costs (measurable on allocation-heavy workloads) is the same on every side, and S5
 # and S10 differ from A by exactly their stretch.
 BASELINE = "slow:pct=0:pool"
 
