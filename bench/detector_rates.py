@@ -101,17 +101,6 @@ def slowed_round(b_path, s_runs, out):
     json.dump(b, open(out, "w"))
 
 
-def same_source_state(paths):
-    """Rounds are the same binary; results made before the build recorded its own git state read
-    the source tree's when each ran: every round takes the first round's (merge would refuse)."""
-    first = json.load(open(paths[0]))["meta"].get("git")
-    for path in paths[1:]:
-        doc = json.load(open(path))
-        if doc["meta"].get("git") != first:
-            doc["meta"]["git"] = first
-            json.dump(doc, open(path, "w"))
-
-
 def compare(binary, base, cand):
     p = subprocess.run([binary, "compare", base, cand, "--paired", "--json"], capture_output=True, text=True)
     if p.returncode not in (0, 1):
@@ -277,7 +266,6 @@ def main():
             measure_round(binary, flags, d, r, specs, pool_shards)
             print("round %d of %d measured (%.0f s a round of the four sides)" %
                   (r + 1, pool, (time.time() - round_started) / (r + 1)), flush=True)
-    same_source_state([p for side in SIDES for p in rounds_of[side]])
     round_s = None if reuse else (time.time() - round_started) / pool
     print("measured over the pool, side by side with A: %s costs pool %.1f %% of throughput, %s %.1f %% "
           "(geometric means)" % (specs["S5"], 100 * measured_loss(rounds_of, "S5"), specs["S10"],

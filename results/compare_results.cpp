@@ -157,6 +157,58 @@ bool is_change(const nlohmann::json& row) {
     return row["verdict"] == "regression" || row["verdict"] == "improvement";
 }
 
+double threshold_of(const CompareOptions& options, const std::string& metric) {
+    const auto it = options.thresholds.find(metric);
+    return it != options.thresholds.end() ? it->second : options.threshold;
+}
+
+// Marks a tested row with the direction of its change beyond the threshold (the verdict reads them).
+void mark_direction(nlohmann::json& row, const RunMetric& m, double ratio, double threshold) {
+    row["worse"] = m.higher_is_better ? ratio < 1 - threshold : ratio > 1 + threshold;
+    row["better"] = m.higher_is_better ? ratio > 1 + threshold : ratio < 1 - threshold;
+}
+
+// A figure's estimate and test, from its two sides' values.
+struct Estimate {
+    double ratio = 1, ci_low = 1, ci_high = 1, p_value = 1, p_floor = 1;
+};
+
+// Unpaired: the ratio of the medians mb and mc with its bootstrap interval, the Mann-Whitney U test.
+Estimate unpaired_estimate(const std::vector<double>& bv, const std::vector<double>& cv, double mb, double mc,
+                           std::uint64_t seed, int resamples) {
+    Estimate e;
+    e.ratio = mb != 0 ? mc / mb : std::numeric_limits<double>::infinity();
+    std::tie(e.ci_low, e.ci_high) = bootstrap_ratio_interval(bv, cv, seed, resamples);
+    e.p_value = mann_whitney_u(cv, bv).p_value;
+    std::vector<double> pooled = bv;
+    pooled.insert(pooled.end(), cv.begin(), cv.end());
+    e.p_floor = mann_whitney_floor(pooled, cv.size());
+    return e;
+}
+
+// Paired (bv[i] beside cv[i]): the median of the pairs' ratios with its order-statistic interval,
+// the signed-rank test on their differences.
+Estimate paired_estimate(const std::vector<double>& bv, const std::vector<double>& cv) {
+    std::vector<double> differences, ratios;
+    for (std::size_t i = 0; i < bv.size(); ++i) {
+        differences.push_back(paired_difference(bv[i], cv[i]));
+        if (bv[i] != 0) ratios.push_back(cv[i] / bv[i]);
+    }
+    Estimate e;
+    if (ratios.empty()) {
+        e.ratio = std::numeric_limits<double>::infinity();
+        e.ci_low = e.ci_high = std::nan("");
+    } else {
+        const SampleSummary r = summarize(ratios);
+        e.ratio = r.median;
+        e.ci_low = r.ci_low;
+        e.ci_high = r.ci_high;
+    }
+    e.p_value = signed_rank_test(differences).p_value;
+    e.p_floor = signed_rank_floor(differences);
+    return e;
+}
+
 // Paired mode's aggregate figures: one per allocator, collector and workload shared by two or more
 // combinations, the geometric mean over them of each repetition's ratio candidate / base. A change
 // that touches every combination of a backend shows there with the noise of one combination
@@ -184,7 +236,7 @@ std::optional<nlohmann::json> aggregate_row(const Aggregate& a, const std::strin
     if (per_rep.empty() || a.log_base_medians.empty() || signed_rank_smallest_p(per_rep.size()) >= options.alpha)
         return std::nullopt;
     const RunMetric& m = *a.metric;
-    const double threshold = options.thresholds.count(m.name) ? options.thresholds.at(m.name) : options.threshold;
+    const double threshold = threshold_of(options, m.name);
     nlohmann::json row = {{"allocator", "*"}, {"collector", "*"}, {"workload", "*"},
                           {"params", nlohmann::json::object()}, {"seed", a.seed}};
     row[dimension] = value;
@@ -205,8 +257,7 @@ std::optional<nlohmann::json> aggregate_row(const Aggregate& a, const std::strin
     row["p_value"] = signed_rank_test(per_rep).p_value;
     row["p_floor"] = signed_rank_floor(per_rep);
     row["test"] = "signed-rank";
-    row["worse"] = m.higher_is_better ? ratio < 1 - threshold : ratio > 1 + threshold;
-    row["better"] = m.higher_is_better ? ratio > 1 + threshold : ratio < 1 - threshold;
+    mark_direction(row, m, ratio, threshold);
     return row;
 }
 
@@ -285,8 +336,7 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
                                : mann_whitney_smallest_p(bv.size(), cv.size()) >= options.alpha)
                 too_few(key, *m, bv.size(), cv.size());
             const double mb = median(bv), mc = median(cv);
-            const double threshold =
-                options.thresholds.count(m->name) ? options.thresholds.at(m->name) : options.threshold;
+            const double threshold = threshold_of(options, m->name);
             nlohmann::json row = b.identity;
             row["metric"] = m->name;
             row["unit"] = m->unit;
@@ -308,48 +358,28 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
                 rows.push_back(row);
                 continue;
             }
-            double ratio = 0, lo = 0, hi = 0, p = 1;
-            if (options.paired) {
-                // The median of the pairs' ratios and its order-statistic interval; the signed-rank test.
-                std::vector<double> differences, ratios;
-                for (std::size_t i = 0; i < bv.size(); ++i) {
-                    differences.push_back(paired_difference(bv[i], cv[i]));
-                    if (bv[i] != 0) ratios.push_back(cv[i] / bv[i]);
-                    if (bv[i] > 0 && cv[i] > 0)
-                        for (const char* dimension : kAggregateDimensions) {
-                            Aggregate& a = aggregates[{m->name, dimension, b.identity[dimension].get<std::string>()}];
-                            a.metric = m;
-                            a.log_ratios[key][pairs.reps[i]] = std::log(cv[i] / bv[i]);
-                        }
-                }
-                if (mb > 0 && mc > 0)
-                    for (const char* dimension : kAggregateDimensions) {
-                        Aggregate& a = aggregates[{m->name, dimension, b.identity[dimension].get<std::string>()}];
+            if (options.paired)
+                for (const char* dimension : kAggregateDimensions) {
+                    Aggregate& a = aggregates[{m->name, dimension, b.identity[dimension].get<std::string>()}];
+                    a.metric = m;
+                    a.seed = b.identity["seed"];
+                    for (std::size_t i = 0; i < bv.size(); ++i)
+                        if (bv[i] > 0 && cv[i] > 0) a.log_ratios[key][pairs.reps[i]] = std::log(cv[i] / bv[i]);
+                    if (mb > 0 && mc > 0) {
                         a.log_base_medians.push_back(std::log(mb));
                         a.log_candidate_medians.push_back(std::log(mc));
-                        a.seed = b.identity["seed"];
                     }
-                const SampleSummary r = ratios.empty() ? SampleSummary{} : summarize(ratios);
-                ratio = ratios.empty() ? std::numeric_limits<double>::infinity() : r.median;
-                lo = ratios.empty() ? std::nan("") : r.ci_low;
-                hi = ratios.empty() ? std::nan("") : r.ci_high;
-                p = signed_rank_test(differences).p_value;
-                row["p_floor"] = signed_rank_floor(differences);
-                row["test"] = "signed-rank";
-            } else {
-                ratio = mb != 0 ? mc / mb : std::numeric_limits<double>::infinity();
-                std::tie(lo, hi) = bootstrap_ratio_interval(bv, cv, std::hash<std::string>{}(key + m->name), options.resamples);
-                p = mann_whitney_u(cv, bv).p_value;
-                std::vector<double> pooled = bv;
-                pooled.insert(pooled.end(), cv.begin(), cv.end());
-                row["p_floor"] = mann_whitney_floor(pooled, cv.size());
-            }
-            row["ratio"] = number_or_null(ratio);
-            row["ci_low"] = number_or_null(lo);
-            row["ci_high"] = number_or_null(hi);
-            row["p_value"] = p;
-            row["worse"] = m->higher_is_better ? ratio < 1 - threshold : ratio > 1 + threshold;
-            row["better"] = m->higher_is_better ? ratio > 1 + threshold : ratio < 1 - threshold;
+                }
+            const Estimate e = options.paired ? paired_estimate(bv, cv)
+                                              : unpaired_estimate(bv, cv, mb, mc, std::hash<std::string>{}(key + m->name),
+                                                                  options.resamples);
+            if (options.paired) row["test"] = "signed-rank";
+            row["p_floor"] = e.p_floor;
+            row["ratio"] = number_or_null(e.ratio);
+            row["ci_low"] = number_or_null(e.ci_low);
+            row["ci_high"] = number_or_null(e.ci_high);
+            row["p_value"] = e.p_value;
+            mark_direction(row, *m, e.ratio, threshold);
             rows.push_back(row);
         }
     }
@@ -409,7 +439,7 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
                                     "parameters and seed must all match)");
     nlohmann::json thresholds = nlohmann::json::object();
     for (const RunMetric* m : metrics)
-        thresholds[m->name] = options.thresholds.count(m->name) ? options.thresholds.at(m->name) : options.threshold;
+        thresholds[m->name] = threshold_of(options, m->name);
     return {{"alpha", options.alpha},
             {"test", options.paired ? "signed-rank" : "mann-whitney"},
             {"correction", options.holm ? "holm" : "none"},
