@@ -1,8 +1,10 @@
 """How often the CI regression check cries wolf, and how often it catches a real slowdown, in the
 mode CI runs it: scripts/perf-check.sh's matrix (scripts/perf-matrix.flags), its rounds (each
 combination's base and candidate runs side by side, their order alternating), and `pymembench
-compare --paired` with its defaults (the signed-rank test, aggregates per allocator, collector and
-workload, Holm over every figure, alpha 0.05, 5 % thresholds).
+compare --paired` with its defaults (signed-rank tests, aggregates per allocator, collector and
+workload tested over their rounds' pairs, Holm within the headline family of allocator and
+collector throughput aggregates and within the family of the other figures, alpha 0.05 split
+between them, thresholds 5 % a figure and 2 % an aggregate).
 
 Four sides, all the same build: A and B (for A/A trials), S5 and S10: B with the `pool` backend's
 decorator set to `slow:pct=5:pool` and `slow:pct=10:pool`, which lower the throughput of every
@@ -26,7 +28,7 @@ separately.
 
     /usr/bin/python3 bench/detector_rates.py PYMEMBENCH MATRIX_FLAGS_FILE [POOL] [ROUNDS] [TRIALS]
                                               [--out-dir DIR] [--reuse]
-        defaults: POOL 45 rounds, ROUNDS 15 (perf-check's), TRIALS 20
+        defaults: POOL 45 rounds, ROUNDS 20 (perf-check.s), TRIALS 20
 """
 import json
 import math
@@ -241,7 +243,7 @@ def main():
         sys.exit(__doc__)
     binary, flags_file = args[0], args[1]
     pool = int(args[2]) if len(args) > 2 else 45
-    rounds = int(args[3]) if len(args) > 3 else 15
+    rounds = int(args[3]) if len(args) > 3 else 20
     trials = int(args[4]) if len(args) > 4 else 20
     if not (0 < rounds <= pool):
         sys.exit("detector: ROUNDS (%d) must be between 1 and POOL (%d)" % (rounds, pool))

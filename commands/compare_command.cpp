@@ -43,7 +43,10 @@ public:
         compare.add_flag("--paired", paired_,
                          "repetition r of the base was measured beside repetition r of the candidate (as "
                          "scripts/perf-check.sh measures them): the signed-rank test on the pairs, with aggregate "
-                         "figures per allocator, collector and workload");
+                         "figures per allocator, collector and workload (the allocator and collector throughput ones a "
+                         "headline family with half of alpha)");
+        compare.add_option("--aggregate-threshold", aggregate_threshold_,
+                           "with --paired: the relative change that matters for an aggregate figure (default 2%)");
         compare.add_flag("--no-correction", no_correction_,
                          "judge each figure on its own p-value (default: Holm-adjusted over every figure compared)");
         format_.declare(compare);
@@ -56,6 +59,8 @@ public:
         options.holm = !no_correction_;
         options.paired = paired_;
         if (!metrics_.empty()) options.metrics = metrics_;
+        if (!aggregate_threshold_.empty())
+            options.aggregate_threshold = parse_percent(aggregate_threshold_, "--aggregate-threshold");
         for (const std::string& t : thresholds_) {
             const auto eq = t.find('=');
             if (eq == std::string::npos) options.threshold = parse_percent(t, "--threshold");
@@ -71,7 +76,7 @@ public:
     }
 
 private:
-    std::string base_, candidate_;
+    std::string base_, candidate_, aggregate_threshold_;
     std::vector<std::string> thresholds_, metrics_;
     double alpha_ = 0.05;
     bool no_correction_ = false, paired_ = false, all_rows_ = false;

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "results/clustered_signed_rank_test.h"
 #include "results/run_metrics.h"
 #include "results/sample_statistics.h"
 #include "results/signed_rank_test.h"
@@ -214,6 +215,8 @@ Estimate paired_estimate(const std::vector<double>& bv, const std::vector<double
 // that touches every combination of a backend shows there with the noise of one combination
 // divided by about the square root of their number.
 constexpr const char* kAggregateDimensions[] = {"allocator", "collector", "workload"};
+// The headline family's metric: is a backend or a collector faster or slower as a whole?
+constexpr const char* kHeadlineMetric = "ops_per_s";
 
 struct Aggregate {
     const RunMetric* metric = nullptr;
@@ -232,11 +235,17 @@ std::optional<nlohmann::json> aggregate_row(const Aggregate& a, const std::strin
     for (const auto& [combination, reps] : a.log_ratios)
         for (const auto& [rep, log_ratio] : reps) by_rep[rep].push_back(log_ratio);
     std::vector<double> per_rep;
-    for (const auto& [rep, values] : by_rep) per_rep.push_back(mean_of(values));
+    std::vector<std::vector<double>> rounds;  // the clusters: a repetition's pairs, every combination's
+    std::size_t pairs = 0;
+    for (const auto& [rep, values] : by_rep) {
+        per_rep.push_back(mean_of(values));
+        rounds.push_back(values);
+        pairs += values.size();
+    }
     if (per_rep.empty() || a.log_base_medians.empty() || signed_rank_smallest_p(per_rep.size()) >= options.alpha)
         return std::nullopt;
     const RunMetric& m = *a.metric;
-    const double threshold = threshold_of(options, m.name);
+    const double threshold = options.aggregate_threshold;
     nlohmann::json row = {{"allocator", "*"}, {"collector", "*"}, {"workload", "*"},
                           {"params", nlohmann::json::object()}, {"seed", a.seed}};
     row[dimension] = value;
@@ -246,6 +255,7 @@ std::optional<nlohmann::json> aggregate_row(const Aggregate& a, const std::strin
     row["unit"] = m.unit;
     row["n_base"] = per_rep.size();
     row["n_candidate"] = per_rep.size();
+    row["pairs"] = pairs;
     row["base_median"] = std::exp(mean_of(a.log_base_medians));  // geometric means of the medians
     row["candidate_median"] = std::exp(mean_of(a.log_candidate_medians));
     row["threshold"] = threshold;
@@ -254,9 +264,9 @@ std::optional<nlohmann::json> aggregate_row(const Aggregate& a, const std::strin
     row["ratio"] = ratio;
     row["ci_low"] = std::exp(s.ci_low);
     row["ci_high"] = std::exp(s.ci_high);
-    row["p_value"] = signed_rank_test(per_rep).p_value;
-    row["p_floor"] = signed_rank_floor(per_rep);
-    row["test"] = "signed-rank";
+    row["p_value"] = clustered_signed_rank_test(rounds).p_value;
+    row["p_floor"] = clustered_signed_rank_floor(rounds);
+    row["test"] = "clustered signed-rank";
     mark_direction(row, m, ratio, threshold);
     return row;
 }
@@ -388,51 +398,72 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
         const auto& [metric, dimension, value] = id;
         if (auto row = aggregate_row(a, dimension, value, options)) rows.push_back(std::move(*row));
     }
-    // Holm's step-down adjustment over the rows tested (both medians 0 is no test).
+    // Holm's step-down adjustment within each family of the rows tested (both medians 0 is no
+    // test): paired, the headline (allocator and collector throughput aggregates) with headline_share of
+    // alpha and the rest with the remainder; unpaired, every row with all of it.
+    if (options.paired && !(options.headline_share > 0 && options.headline_share < 1))
+        throw std::invalid_argument("the headline family's share of alpha must be between 0 and 1");
+    std::map<std::string, std::vector<nlohmann::json*>> families;
     std::vector<nlohmann::json*> tested;
     for (nlohmann::json& row : rows)
-        if (!row.contains("verdict")) tested.push_back(&row);
+        if (!row.contains("verdict")) {
+            const bool headline = options.paired && row.contains("aggregate") && row["aggregate"] != "workload" &&
+                                  row["metric"] == kHeadlineMetric;
+            row["family"] = headline ? "headline" : "figures";
+            families[row["family"]].push_back(&row);
+            tested.push_back(&row);
+        }
+    const bool split = families.size() == 2;
+    const auto share_of = [&](const std::string& family) {
+        return !split ? 1.0 : family == "headline" ? options.headline_share : 1 - options.headline_share;
+    };
     // What these samples can show: a figure is testable when its floor (the smallest p its values
-    // can give, however they fall between the sides) survives the correction.
-    const double multiplier = options.holm ? static_cast<double>(tested.size()) : 1.0;
+    // can give, however they fall between the sides) survives the correction in its family.
     std::size_t testable = 0;
     nlohmann::json untestable_by_metric = nlohmann::json::object();
-    for (nlohmann::json* row : tested) {
-        const bool can = (*row)["p_floor"].get<double>() * multiplier < options.alpha;
-        (*row)["testable"] = can;
-        testable += can;
-        if (!can) {
-            nlohmann::json& count = untestable_by_metric[(*row)["metric"].get<std::string>()];
-            count = count.is_null() ? 1 : count.get<int>() + 1;
+    for (auto& [family, members] : families)
+        for (nlohmann::json* row : members) {
+            const double multiplier = (options.holm ? static_cast<double>(members.size()) : 1.0) / share_of(family);
+            const bool can = (*row)["p_floor"].get<double>() * multiplier < options.alpha;
+            (*row)["testable"] = can;
+            testable += can;
+            if (!can) {
+                nlohmann::json& count = untestable_by_metric[(*row)["metric"].get<std::string>()];
+                count = count.is_null() ? 1 : count.get<int>() + 1;
+            }
         }
-    }
     if (!tested.empty() && testable == 0) {
-        const int n = repetitions_needed(options.alpha, options.holm ? tested.size() : 1, false, options.paired);
-        const int n_ties = repetitions_needed(options.alpha, options.holm ? tested.size() : 1, true, options.paired);
+        const std::size_t figures = options.holm ? tested.size() * (split ? 2 : 1) : 1;  // the larger family's bar, about
+        const int n = repetitions_needed(options.alpha, figures, false, options.paired);
+        const int n_ties = repetitions_needed(options.alpha, figures, true, options.paired);
         throw std::invalid_argument("too few repetitions to test " + std::to_string(tested.size()) + " figures" +
                                     (options.holm ? " at once (Holm)" : "") + ": at least " + std::to_string(n) +
                                     (options.paired ? " pairs" : " per side") + " are needed, " + std::to_string(n_ties) +
                                     " for figures with tied values (run with --reps " + std::to_string(n) +
                                     " or more" + (options.holm ? ", or compare fewer metrics or with --no-correction)" : ")"));
     }
-    std::sort(tested.begin(), tested.end(), [](const nlohmann::json* a, const nlohmann::json* b) {
-        return (*a)["p_value"].get<double>() < (*b)["p_value"].get<double>();
-    });
-    double running = 0;
-    for (std::size_t i = 0; i < tested.size(); ++i) {
-        nlohmann::json& row = *tested[i];
-        const double p = row["p_value"].get<double>();
-        running = std::max(running, std::min(1.0, p * static_cast<double>(options.holm ? tested.size() - i : 1)));
-        row["p_adjusted"] = options.holm ? running : p;
-        const bool significant = row["p_adjusted"].get<double>() < options.alpha;
-        const bool worse = row["worse"].get<bool>(), better = row["better"].get<bool>();
-        std::string verdict = "no change";
-        if (worse || better) verdict = !significant ? "not significant" : worse ? "regression" : "improvement";
-        regressions += verdict == "regression";
-        improvements += verdict == "improvement";
-        row["verdict"] = verdict;
-        row.erase("worse");
-        row.erase("better");
+    for (auto& [family, members] : families) {
+        std::sort(members.begin(), members.end(), [](const nlohmann::json* a, const nlohmann::json* b) {
+            return (*a)["p_value"].get<double>() < (*b)["p_value"].get<double>();
+        });
+        const double share = share_of(family);
+        double running = 0;
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            nlohmann::json& row = *members[i];
+            const double p = row["p_value"].get<double>();
+            const double step = options.holm ? static_cast<double>(members.size() - i) : 1.0;
+            running = std::max(running, std::min(1.0, p * step / share));
+            row["p_adjusted"] = running;
+            const bool significant = running < options.alpha;
+            const bool worse = row["worse"].get<bool>(), better = row["better"].get<bool>();
+            std::string verdict = "no change";
+            if (worse || better) verdict = !significant ? "not significant" : worse ? "regression" : "improvement";
+            regressions += verdict == "regression";
+            improvements += verdict == "improvement";
+            row["verdict"] = verdict;
+            row.erase("worse");
+            row.erase("better");
+        }
     }
     if (common == 0)
         throw std::invalid_argument("the two results files share no combination (allocator, collector, workload, "
@@ -440,6 +471,10 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
     nlohmann::json thresholds = nlohmann::json::object();
     for (const RunMetric* m : metrics)
         thresholds[m->name] = threshold_of(options, m->name);
+    nlohmann::json families_json = nlohmann::json::object();
+    for (const auto& [family, members] : families)
+        families_json[family] = {{"tests", members.size()}, {"alpha", options.alpha * share_of(family)}};
+    if (options.paired) thresholds["aggregates"] = options.aggregate_threshold;
     return {{"alpha", options.alpha},
             {"test", options.paired ? "signed-rank" : "mann-whitney"},
             {"correction", options.holm ? "holm" : "none"},
@@ -447,6 +482,7 @@ nlohmann::json compare_results(const nlohmann::json& base, const nlohmann::json&
             {"untestable", tested.size() - testable},
             {"untestable_by_metric", untestable_by_metric},
             {"thresholds", thresholds},
+            {"families", families_json},
             {"combinations", common},
             {"regressions", regressions},
             {"improvements", improvements},
@@ -482,6 +518,17 @@ Report comparison_report(const nlohmann::json& comparison, bool all_rows) {
         first = false;
     }
     report.paragraph(criteria + ").");
+    if (comparison.contains("families") && comparison["families"].size() == 2) {
+        const nlohmann::json& f = comparison["families"];
+        std::snprintf(line, sizeof line,
+                      "Two families share alpha: the headline (the allocator and collector aggregates of throughput, %zu tests, "
+                      "alpha %.3g) and the other figures (%zu tests, alpha %.3g); Holm within each, p shown "
+                      "scaled to alpha %.3g.",
+                      f["headline"]["tests"].get<std::size_t>(), f["headline"]["alpha"].get<double>(),
+                      f["figures"]["tests"].get<std::size_t>(), f["figures"]["alpha"].get<double>(),
+                      comparison["alpha"].get<double>());
+        report.paragraph(line);
+    }
     auto table = [&](auto keep) {
         ReportTable t;
         t.columns = {{"combination", "combination", false},

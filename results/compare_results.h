@@ -20,9 +20,18 @@
 // median's order-statistic 95 % interval, and its p the two-sided Wilcoxon signed-rank test's
 // (results/signed_rank_test.h) on the pairs' differences: drift of the machine between pairs
 // cancels. Added: an aggregate figure per allocator, collector and workload that two or more
-// combinations share ("pool/*/*"), with `aggregate` naming its dimension: each repetition's
-// geometric mean of the ratios over them, its median as the ratio, the signed-rank test over the
-// repetitions. Aggregates join the Holm correction like every other figure.
+// combinations share ("pool/*/*"), with `aggregate` naming its dimension: its ratio the median
+// over the repetitions of each one's geometric mean of the ratios, its p the clustered signed-rank
+// test (results/clustered_signed_rank_test.h) over every pair of every combination it covers
+// (`pairs` of them), a repetition's pairs one cluster: one slow run then moves one rank in
+// hundreds, not a repetition's mean, and pairs that move together within a round cannot pass for
+// independent evidence. Its threshold is `aggregate_threshold`.
+// Two families share alpha (a Bonferroni split, so the chance of any false alarm stays below
+// alpha): the headline, the allocator and collector aggregates of throughput ("is a backend or
+// a collector slower as a whole?", the question the check exists for; 6 figures in the CI
+// matrix), gets `headline_share` of it; every other figure
+// the rest. Holm runs within each family; `family` names a row's, and p_adjusted is scaled by
+// its share so that significant still means p_adjusted < alpha. Unpaired: one family, every row.
 //
 // Invariants: a row whose medians are both 0 (no pauses under rc) is "no change"; the verdicts
 // are "regression", "improvement", "not significant" (beyond the threshold, p >= alpha) and
@@ -55,6 +64,8 @@ struct CompareOptions {
     // candidate (scripts/perf-check.sh's rounds): test each figure's pairs with the signed-rank
     // test, and add the aggregate figures (see below).
     bool paired = false;
+    double aggregate_threshold = 0.02;  // paired: an aggregate's relative change that matters
+    double headline_share = 0.5;        // paired: the headline family's part of alpha
 };
 
 // "throughput", "p99", "gc_pause", "rss" and any run metric's own name -> the run metric's name;

@@ -8,10 +8,11 @@
 #   scripts/perf-check.sh [--base-ref REF] [--rounds R] [--out DIR] [--matrix FLAGS_FILE] [compare flags...]
 #
 # Each round is one repetition of the matrix in scripts/perf-matrix.flags (runs long enough for the
-# allocator and collector to dominate start-up); R rounds (default 15) give R pairs per
-# combination. Over its 204 figures (160 and 44 aggregates) Holm needs 13 pairs
-# (scripts/repetitions-needed.sh 0.05 204); scripts/bench-detector.sh measures the error rates of
-# exactly this mode. A committed baseline is never the other side of the verdict: figures from
+# allocator and collector to dominate start-up); R rounds (default 20) give R pairs per
+# combination. Its 204 figures are two families sharing alpha: the headline, the 6 allocator and
+# collector aggregates of throughput (each tested over all its combinations' pairs), and the
+# other 198, where Holm at half of alpha needs 14 pairs (scripts/repetitions-needed.sh 0.025 198);
+# scripts/bench-detector.sh measures the error rates of exactly this mode. A committed baseline is never the other side of the verdict: figures from
 # another machine or day are not comparable (docs/methodology.md), and results/baseline/ serves
 # trends and plots only.
 # The Markdown report goes to $GITHUB_STEP_SUMMARY when set, and to DIR/compare.md; the JSON to
@@ -20,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE_REF=origin/main
-ROUNDS=15
+ROUNDS=20
 OUT=results/perf-check
 MATRIX_FILE=scripts/perf-matrix.flags
 COMPARE_FLAGS=()

@@ -44,6 +44,13 @@ nlohmann::json paired_doc(int side, std::size_t rounds, double spread, const std
     return {{"schema", kResultsSchema}, {"meta", nlohmann::json::object()}, {"runs", runs}};
 }
 
+// "w0", "w1", ...: n workloads of the paired documents.
+std::vector<std::string> workload_names(int n) {
+    std::vector<std::string> names;
+    for (int i = 0; i < n; ++i) names.push_back("w" + std::to_string(i));
+    return names;
+}
+
 CompareOptions throughput_only(bool paired) {
     CompareOptions o;
     o.metrics = {"ops_per_s"};
@@ -82,8 +89,7 @@ TEST(ComparePaired, DriftSharedByAPairCancels) {
 TEST(ComparePaired, AnAllocatorsAggregateSeesWhatNoOneCombinationCan) {
     // pool 6 % slower on 10 workloads, each pair +-25 % noisy: no single figure is significant,
     // the geometric mean over pool's 10 workloads is.
-    std::vector<std::string> workloads;
-    for (int i = 0; i < 10; ++i) workloads.push_back("w" + std::to_string(i));
+    const std::vector<std::string> workloads = workload_names(10);
     const auto base = paired_doc(0, 15, 0.25, {{"pool", 1.0}, {"system", 1.0}}, workloads);
     const auto cand = paired_doc(1, 15, 0.25, {{"pool", 0.94}, {"system", 1.0}}, workloads);
     const auto c = compare_results(base, cand, throughput_only(true));
@@ -101,9 +107,56 @@ TEST(ComparePaired, AnAllocatorsAggregateSeesWhatNoOneCombinationCan) {
     const nlohmann::json* system = find_row(c, "system", "*");
     ASSERT_NE(system, nullptr);
     EXPECT_NE((*system)["verdict"], "regression");
-    // Aggregates are figures of the Holm family: 20 combinations + 2 allocators + 1 collector +
-    // 10 workloads (each shared by pool and system).
+    // Aggregates are tested figures: 20 combinations + 2 allocators + 1 collector + 10 workloads
+    // (each shared by pool and system).
     EXPECT_EQ(c["tests"], 33);
+}
+
+TEST(ComparePaired, AnAggregateTestsEveryPairAndHasItsOwnThreshold) {
+    // pool 3 % slower on 10 workloads, each pair +-10 % noisy: below every figure's 5 % threshold,
+    // beyond the aggregates' 2 %, and tested over all 10 x 20 pairs.
+    const std::vector<std::string> workloads = workload_names(10);
+    const auto base = paired_doc(0, 20, 0.10, {{"pool", 1.0}, {"system", 1.0}}, workloads);
+    const auto cand = paired_doc(1, 20, 0.10, {{"pool", 0.97}, {"system", 1.0}}, workloads);
+    const auto c = compare_results(base, cand, throughput_only(true));
+    const nlohmann::json* pool = find_row(c, "pool", "*");
+    ASSERT_NE(pool, nullptr);
+    EXPECT_EQ((*pool)["pairs"], 200);
+    EXPECT_EQ((*pool)["n_base"], 20);
+    EXPECT_DOUBLE_EQ((*pool)["threshold"].get<double>(), 0.02);
+    EXPECT_EQ((*pool)["family"], "headline");
+    EXPECT_EQ((*pool)["verdict"], "regression");
+    EXPECT_EQ(c["regressions"], 1);  // nothing else: every single figure is within its 5 %
+    // The same change with the aggregates' threshold raised to 5 %: no change anywhere.
+    CompareOptions strict = throughput_only(true);
+    strict.aggregate_threshold = 0.05;
+    EXPECT_EQ(compare_results(base, cand, strict)["regressions"], 0);
+}
+
+TEST(ComparePaired, TheHeadlineAndTheOtherFiguresShareAlpha) {
+    const std::vector<std::string> workloads = workload_names(3);
+    const auto base = paired_doc(0, 15, 0.05, {{"pool", 1.0}, {"system", 1.0}}, workloads);
+    const auto cand = paired_doc(1, 15, 0.05, {{"pool", 0.9}, {"system", 1.0}}, workloads);
+    const auto c = compare_results(base, cand, throughput_only(true));
+    // Headline: 2 allocators + 1 collector; figures: 6 combinations + 3 workloads.
+    EXPECT_EQ(c["families"]["headline"]["tests"], 3);
+    EXPECT_EQ(c["families"]["figures"]["tests"], 9);
+    EXPECT_DOUBLE_EQ(c["families"]["headline"]["alpha"].get<double>(), 0.025);
+    // Holm within the family, scaled by its share: the smallest headline p times 3 / 0.5.
+    double smallest = 1, adjusted = 1;
+    for (const auto& row : c["rows"])
+        if (row["family"] == "headline" && row["p_value"].get<double>() < smallest) {
+            smallest = row["p_value"];
+            adjusted = row["p_adjusted"];
+        }
+    EXPECT_DOUBLE_EQ(adjusted, std::min(1.0, smallest * 3 / 0.5));
+    const nlohmann::json* w0 = find_row(c, "*", "w0");
+    ASSERT_NE(w0, nullptr);
+    EXPECT_EQ((*w0)["family"], "figures");  // workload aggregates are details, not the headline
+    // Unpaired: one family of every row, all of alpha.
+    const auto u = compare_results(base, cand, throughput_only(false));
+    EXPECT_EQ(u["families"].size(), 1u);
+    EXPECT_DOUBLE_EQ(u["families"]["figures"]["alpha"].get<double>(), 0.05);
 }
 
 TEST(ComparePaired, RepetitionsThatDoNotPairAreAnError) {
@@ -126,6 +179,8 @@ TEST(ComparePaired, RepetitionsThatDoNotPairAreAnError) {
     }
     EXPECT_EQ(repetitions_needed(0.05, 1, false, true), 6);     // 2 / 64
     EXPECT_EQ(repetitions_needed(0.05, 204, false, true), 13);  // 204 x 2 / 8192 = 0.0498
+    // The CI check's non-headline family: 198 figures at half of alpha.
+    EXPECT_EQ(repetitions_needed(0.025, 198, false, true), 14);  // 198 x 2 / 16384 = 0.024
 }
 
 TEST(ComparePaired, TheCommandTakesPaired) {
@@ -141,6 +196,10 @@ TEST(ComparePaired, TheCommandTakesPaired) {
     EXPECT_EQ(paired.exit_code, 1) << paired.out << paired.err;
     EXPECT_NE(paired.out.find("signed-rank"), std::string::npos) << paired.out;
     EXPECT_NE(paired.out.find("REGRESSION"), std::string::npos) << paired.out;
+    const ProcessOutcome bad = run_process(
+        {PMB_BINARY, "compare", base, cand, "--paired", "--aggregate-threshold", "two"}, {}, {60, 0});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("--aggregate-threshold 'two' is not a percentage"), std::string::npos) << bad.err;
     std::filesystem::remove_all(dir);
 }
 
