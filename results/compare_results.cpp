@@ -508,7 +508,9 @@ Report comparison_report(const nlohmann::json& comparison, bool all_rows) {
                   comparison.value("test", "mann-whitney") == "signed-rank"
                       ? "signed-rank (repetitions paired as measured side by side)"
                       : "Mann-Whitney",
-                  comparison["correction"] == "holm" ? "Holm-adjusted" : "unadjusted",
+                  comparison["correction"] != "holm"                                         ? "unadjusted"
+                  : comparison.contains("families") && comparison["families"].size() == 2 ? "Holm-adjusted in two families"
+                                                                                           : "Holm-adjusted",
                   comparison["tests"].get<std::size_t>(), comparison["alpha"].get<double>());
     std::string criteria = line;
     bool first = true;
