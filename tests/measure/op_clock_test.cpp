@@ -3,6 +3,8 @@
 // invariant and the kernel's clocksource is tsc; ticks convert to CLOCK_MONOTONIC_RAW's rate.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -46,14 +48,20 @@ TEST(OpClock, TheSourceIsTheTscExactlyWhenCpuAndKernelTrustIt) {
     if (!expect_tsc && invariant && source != "tsc") {
         EXPECT_NE(clock.why().find(source.empty() ? "unknown" : source), std::string::npos) << clock.why();
     }
-    // Whatever the source, 20 ms of CLOCK_MONOTONIC_RAW is about 20 ms of ticks.
-    timespec a{}, b{};
-    clock_gettime(CLOCK_MONOTONIC_RAW, &a);
-    const std::uint64_t t0 = clock.ticks();
-    do clock_gettime(CLOCK_MONOTONIC_RAW, &b);
-    while ((b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec) < 20'000'000);
-    const double ns = static_cast<double>(clock.to_ns(clock.elapsed(t0, clock.ticks())));
-    EXPECT_NEAR(ns / 20e6, 1.0, 0.05);
+    // Whatever the source, 20 ms of CLOCK_MONOTONIC_RAW is about 20 ms of ticks. A preemption
+    // between a clock read and a tick read (a loaded machine) stretches one attempt, never all
+    // of five; a wrong calibration is off in every attempt.
+    double closest = 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        timespec a{}, b{};
+        clock_gettime(CLOCK_MONOTONIC_RAW, &a);
+        const std::uint64_t t0 = clock.ticks();
+        do clock_gettime(CLOCK_MONOTONIC_RAW, &b);
+        while ((b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec) < 20'000'000);
+        const double ratio = static_cast<double>(clock.to_ns(clock.elapsed(t0, clock.ticks()))) / 20e6;
+        if (std::abs(ratio - 1) < std::abs(closest - 1)) closest = ratio;
+    }
+    EXPECT_NEAR(closest, 1.0, 0.05);
 }
 
 TEST(OpClock, TheEnvironmentForcesClockMonotonicAndSaysSo) {
