@@ -47,6 +47,11 @@ Ranked rank(const std::vector<std::vector<double>>& clusters) {
     return r;
 }
 
+// The normal approximation's two-sided p for |T| = t with variance sum(s_c^2).
+double normal_p(double t, double variance) {
+    return std::clamp(std::erfc(std::abs(t) / std::sqrt(variance) / std::sqrt(2.0)), 0.0, 1.0);
+}
+
 // P(|sum(+-s_c)| >= |t|) over the 2^k equally likely sign patterns (k <= kExactMaxClusters), or
 // the normal approximation beyond; `s` holds only nonzero terms.
 double sign_flip_p(const std::vector<double>& s, double t, bool& exact) {
@@ -55,7 +60,7 @@ double sign_flip_p(const std::vector<double>& s, double t, bool& exact) {
     if (!exact) {
         double variance = 0;
         for (double x : s) variance += x * x;
-        return std::clamp(std::erfc(std::abs(t) / std::sqrt(variance) / std::sqrt(2.0)), 0.0, 1.0);
+        return normal_p(t, variance);
     }
     const double bar = std::abs(t) * (1 - 1e-12);  // ranks are halves: sums are exact, but be safe
     // Gray code: pattern g differs from g-1 in one sign, so each pattern's sum costs one update.
@@ -89,16 +94,20 @@ ClusteredSignedRankResult clustered_signed_rank_test(const std::vector<std::vect
 }
 
 double clustered_signed_rank_floor(const std::vector<std::vector<double>>& clusters) {
+    // Every cluster's differences of one sign, all clusters alike: |T| = the sum of the rank sums,
+    // which only the all-plus and all-minus patterns reach (any flip lowers it), so 2 / 2^k exactly.
     const Ranked r = rank(clusters);
-    std::vector<double> s;
-    double t = 0;
+    double t = 0, variance = 0;
+    std::size_t k = 0;
     for (double x : r.rank_sums)
         if (x != 0) {
-            s.push_back(x);
             t += x;
+            variance += x * x;
+            ++k;
         }
-    bool exact = false;
-    return sign_flip_p(s, t, exact);
+    if (k == 0) return 1.0;
+    if (k <= kExactMaxClusters) return std::min(1.0, std::ldexp(2.0, -static_cast<int>(k)));
+    return normal_p(t, variance);
 }
 
 }  // namespace pmb
