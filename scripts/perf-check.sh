@@ -12,9 +12,9 @@
 # combination. Its 204 figures are two families sharing alpha: the headline, the 6 allocator and
 # collector aggregates of throughput (each tested over all its combinations' pairs), and the
 # other 198, where Holm at half of alpha needs 14 pairs (scripts/repetitions-needed.sh 0.025 198);
-# scripts/bench-detector.sh measures the error rates of exactly this mode. A committed baseline is never the other side of the verdict: figures from
-# another machine or day are not comparable (docs/methodology.md), and results/baseline/ serves
-# trends and plots only.
+# scripts/bench-detector.sh measures the error rates of exactly this mode. A committed baseline
+# is never the other side of the verdict: figures from another machine or day are not comparable
+# (docs/methodology.md), and results/baseline/ serves trends and plots only.
 # The Markdown report goes to $GITHUB_STEP_SUMMARY when set, and to DIR/compare.md; the JSON to
 # DIR/compare.json; figures of the candidate and of the comparison to DIR/plots/.
 # Exit code: compare's (0 no regression, 1 regression, 2 bad input).
