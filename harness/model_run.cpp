@@ -81,6 +81,7 @@ private:
         t_setup_ = now_ns();
         timeline_.sample(t_setup_, heap_.live_bytes());
         workload.setup(rt);
+        rt.eval_breaker();  // the setup's last Python-level check
         collector_->setup_finished();  // gc.freeze() here, when the collector is asked to
         t_start_ = now_ns();
         timeline_.sample(t_start_, heap_.live_bytes());

@@ -12,6 +12,9 @@
 //   allocate  = PyObject_GC_New / PyObject_New: fresh storage, may run a collection first;
 //   track     = PyObject_GC_Track, untrack = PyObject_GC_UnTrack;
 //   release   = PyObject_GC_Del / PyObject_Free: storage goes back to the allocator.
+// From 3.12 a collection no longer runs inside the allocation that triggers it: the collector
+// calls Runtime::schedule_gc() and the interpreter runs it at its next eval-breaker check
+// (Runtime::eval_breaker, run_scheduled below).
 // Free lists (tuples, lists, dicts, floats) sit in the Runtime in front of allocate/release, as in
 // CPython, so objects they recycle are neither counted as allocations nor as deallocations.
 #pragma once
@@ -62,6 +65,10 @@ public:
 
     // An explicit full collection (gc.collect()); a no-op for pure reference counting.
     virtual void collect() = 0;
+    // The eval breaker has found a collection scheduled (Runtime::schedule_gc, CPython 3.12+'s
+    // _Py_ScheduleGC): run it now if it is still due. Never called for a collector that collects
+    // inside the allocation (3.11) and so never schedules.
+    virtual void run_scheduled() {}
     // The workload's setup has ended (called once, before the op loop). A collector asked to
     // freeze (option freeze_after_setup=1) moves every tracked object to a permanent generation
     // here, as gc.freeze() does: they are never scanned again, and what they refer to is kept.

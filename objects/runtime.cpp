@@ -38,6 +38,11 @@ void Runtime::drain_deferred() {
     --dealloc_depth_;
 }
 
+void Runtime::run_scheduled_gc() {
+    gc_scheduled_ = false;  // first: the collection may schedule the next one
+    collector_.run_scheduled();
+}
+
 void Runtime::clear_free_lists() {
     auto drain = [this](FreeList& list) {
         while (Object* obj = list.pop()) collector_.release(obj, obj->type->size_of(obj));

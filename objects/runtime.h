@@ -15,7 +15,16 @@
 //   deferred_ != nullptr only while dealloc_depth_ > 0;
 //   defer_zero_ only under a collector that does not free at count zero, and never inside one of
 //   its sweeps;
-//   every object on a free list has refcnt 0, is untracked, and is still counted in the Heap.
+//   every object on a free list has refcnt 0, is untracked, and is still counted in the Heap;
+//   gc_scheduled_ is set only between a collector's schedule_gc() and the next eval_breaker().
+//
+// The eval breaker (CPython 3.12+, ceval's check of eval_breaker): a collector that schedules its
+// collections (schedule_gc) has them run at the next check. The interpreter checks at backward
+// jumps and calls, so in the model the checks are where Python code would make them: after every
+// step of a workload (Workload::run_steps), at the end of setup, and inside a step wherever its
+// Python twin loops in Python code (the workload calls eval_breaker()). Bulk work that CPython does
+// in one C call (pickle.loads, list(range(n))) makes no check, so no scheduled collection runs
+// inside it.
 #pragma once
 
 #include <array>
@@ -116,8 +125,17 @@ public:
     // at shutdown).
     void clear_free_lists();
 
+    // _Py_ScheduleGC: the collector asks for a collection at the next eval-breaker check.
+    void schedule_gc() { gc_scheduled_ = true; }
+    bool gc_scheduled() const { return gc_scheduled_; }
+    // The eval-breaker check: runs a scheduled collection (one flag test when none is).
+    void eval_breaker() {
+        if (gc_scheduled_) run_scheduled_gc();
+    }
+
 private:
     void drain_deferred();
+    void run_scheduled_gc();
 
     Heap& heap_;
     Collector& collector_;
@@ -125,6 +143,7 @@ private:
     int dealloc_depth_ = 0;
     Object* deferred_ = nullptr;
     bool defer_zero_ = false;  // !collector_.frees_at_zero(), outside the collector's sweeps
+    bool gc_scheduled_ = false;
 };
 
 }  // namespace pmb

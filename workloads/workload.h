@@ -34,10 +34,14 @@ public:
     virtual void setup(Runtime& rt) = 0;
     virtual std::uint64_t ops() const = 0;
     virtual void step(Runtime& rt, std::uint64_t i) = 0;
-    // Steps [begin, end) of one op. A workload whose steps take nanoseconds (a trace replay's
-    // events) overrides it to run them without a virtual call each.
+    // Steps [begin, end) of one op, with an eval-breaker check after each (objects/runtime.h). A
+    // workload whose steps take nanoseconds (a trace replay's events) overrides it to run them
+    // without a virtual call each.
     virtual void run_steps(Runtime& rt, std::uint64_t begin, std::uint64_t end) {
-        for (std::uint64_t i = begin; i < end; ++i) step(rt, i);
+        for (std::uint64_t i = begin; i < end; ++i) {
+            step(rt, i);
+            rt.eval_breaker();
+        }
     }
     virtual void teardown(Runtime& rt) = 0;
     // Workload-specific results that prove the work was done (checksums, object counts).
