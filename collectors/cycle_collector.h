@@ -5,7 +5,9 @@
 //     free_counted), from which the end of a run tells garbage not yet found from leaks;
 //   - the flag that keeps a collection from starting inside another (collecting_);
 //   - gc.freeze()'s permanent generation (freeze) and the pause log;
-//   - the end of a run (report_at_end): gc.unfreeze(), the final full collection, the leak count.
+//   - the end of a run (report_at_end): gc.unfreeze(), the final full collection, the leak count;
+//   - the trash census (measure_trash) over the lists each collector names (gc_lists) and the
+//     permanent generation.
 //
 // Invariants: live_objects_ is the number of objects allocated and not yet released; every
 // frozen object is on permanent_ until report_at_end merges it back.
@@ -13,10 +15,12 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "collectors/gc_list.h"
 #include "collectors/gc_object.h"
 #include "collectors/pause_log.h"
+#include "collectors/trash_census.h"
 #include "objects/collector.h"
 #include "objects/runtime.h"
 
@@ -29,9 +33,26 @@ public:
     std::size_t gc_header_size() const override { return sizeof(GCHead); }
     void untrack(Object* obj) override { untrack_object(obj); }
     bool is_tracked(const Object* obj) const override { return object_is_tracked(obj); }
+    std::optional<TrashCount> measure_trash() override {
+        std::vector<GCHead*> lists = gc_lists();
+        if (lists.empty() || collecting_) return std::nullopt;
+        lists.push_back(&permanent_);
+        return count_trash(lists, dead_objects(), [this](const TypeInfo* t) { return header_bytes(t); });
+    }
 
 protected:
     CycleCollector(Heap& heap, std::string name) : name_(std::move(name)), heap_(heap) { gc_list_init(&permanent_); }
+
+    // Every list on which this collector keeps tracked objects (generations, spaces), the
+    // permanent generation excepted; empty: no census.
+    virtual std::vector<GCHead*> gc_lists() { return {}; }
+    // Objects already dead but not yet freed, on no list if untracked (a tracer's zero counts).
+    virtual const std::vector<Object*>& dead_objects() const {
+        static const std::vector<Object*> none;
+        return none;
+    }
+    // The bytes in front of an object of type `t` (the GC header of GC-capable objects).
+    virtual std::size_t header_bytes(const TypeInfo* t) const { return t->gc_capable ? sizeof(GCHead) : 0; }
 
     // A new object's storage, GC header included, counted live.
     Object* new_counted(const TypeInfo* type, std::size_t size) {

@@ -58,6 +58,9 @@ public:
     }
 
 private:
+    std::vector<GCHead*> gc_lists() override { return {&tracked_}; }
+    const std::vector<Object*>& dead_objects() const override { return zero_count_; }
+
     void mark_and_sweep() {
         // Mark: everything reachable from the roots stays on tracked_; the rest is unreachable.
         GCHead unreachable;

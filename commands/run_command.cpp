@@ -83,6 +83,8 @@ public:
             ->check(number_at_least(0, true, "a whole number of runs, 0 or more"));
         run.add_option("--shard", shard_text_, "run only shard I of N (I/N, 1 <= I <= N) of the matrix; see merge");
         run.add_flag("--no-latency", no_latency_, "do not time each op (only to measure what timing costs)");
+        run.add_flag("--no-trash", no_trash_,
+                     "no trash censuses (garbage awaiting collection); only to measure what they cost");
         run.add_option("--out,-o", matrix_.out, "results file (JSON; default results/latest.json)");
         run.add_option("--timeout", matrix_.limits.timeout_s, "per-run time limit in seconds, 0 = none (default 600)")
             ->check(number_at_least(0, false, "a number of seconds, 0 (none) or more"));
@@ -100,6 +102,7 @@ public:
         options.collectors = expand_all(options.collectors, defaults_.collectors);
         options.workloads = expand_all(options.workloads, defaults_.workloads);
         options.record_latency = !no_latency_;
+        options.count_trash = !no_trash_;
         options.limits.memory_bytes = static_cast<std::size_t>(memory_limit_gib_ * (1 << 30));
         return run(options, invocation.command_line);
     }
@@ -149,7 +152,7 @@ private:
     MatrixOptions matrix_, defaults_;
     double memory_limit_gib_ = 0;
     std::string shard_text_;
-    bool no_latency_ = false;
+    bool no_latency_ = false, no_trash_ = false;
     CLI::App* app_ = nullptr;
 };
 

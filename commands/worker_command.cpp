@@ -39,11 +39,13 @@ public:
         worker.add_option("--rep", spec_.rep);
         worker.add_flag("--no-latency", no_latency_);
         worker.add_flag("--latency-alternate", alternate_);
+        worker.add_flag("--no-trash", no_trash_);
     }
 
     int execute(const Invocation&) override {
         spec_.params = parse_params(params_);
         spec_.latency = alternate_ ? LatencyMode::alternate : no_latency_ ? LatencyMode::off : LatencyMode::record;
+        spec_.trash = !no_trash_;
         try {
             const nlohmann::json result = execute_run(spec_);
             std::cout << result.dump() << std::endl;
@@ -66,7 +68,7 @@ public:
 private:
     RunSpec spec_;
     std::vector<std::string> params_;
-    bool no_latency_ = false, alternate_ = false;
+    bool no_latency_ = false, alternate_ = false, no_trash_ = false;
 };
 
 }  // namespace

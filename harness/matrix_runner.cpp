@@ -145,6 +145,7 @@ std::vector<RunSpec> expand_matrix(const MatrixOptions& options) {
             RunSpec spec = combos[c];
             spec.rep = rep;
             spec.latency = options.record_latency ? LatencyMode::record : LatencyMode::off;
+            spec.trash = options.count_trash;
             spec.combination = c;
             spec.index = specs.size();
             specs.push_back(spec);

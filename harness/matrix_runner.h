@@ -42,6 +42,7 @@ struct MatrixOptions {
     std::uint64_t seed = 0;
     bool quick = false;
     bool record_latency = true;
+    bool count_trash = true;  // RunSpec::trash
     Shard shard;
     ProcessLimits limits;
     std::string out;                // results JSON; the CSV goes beside it

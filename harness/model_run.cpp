@@ -7,6 +7,7 @@
 #include "measure/latency_histogram.h"
 #include "measure/memory_timeline.h"
 #include "measure/mutator_utilization.h"
+#include "measure/trash_timeline.h"
 #include "measure/op_clock.h"
 #include "objects/heap.h"
 #include "objects/runtime.h"
@@ -70,7 +71,7 @@ public:
             run_ops(rt, *workload);
             finish(rt, *workload);
         }  // the workload and the runtime are gone: what is still live now is the collector's
-        timeline_.sample(now_ns(), heap_.live_bytes());
+        timeline_.sample(now_ns(), heap_.live_bytes());  // no census: the collector has finished
         return results();
     }
 
@@ -79,12 +80,12 @@ private:
         steps_ = workload.ops();
         ops_ = (steps_ + entry_.steps_per_op - 1) / entry_.steps_per_op;
         t_setup_ = now_ns();
-        timeline_.sample(t_setup_, heap_.live_bytes());
+        sample_memory(t_setup_, true);
         workload.setup(rt);
         rt.eval_breaker();  // the setup's last Python-level check
         collector_->setup_finished();  // gc.freeze() here, when the collector is asked to
         t_start_ = now_ns();
-        timeline_.sample(t_start_, heap_.live_bytes());
+        sample_memory(t_start_, true);
         allocs_before_ops_ = heap_.allocations() + heap_.reallocations();
     }
 
@@ -100,31 +101,52 @@ private:
             // recording's cost is measured.
             for (std::uint64_t op = 0; op < ops_; ++op) {
                 run_op(op);
-                if ((op & 63) == 63) timeline_.maybe_sample(now_ns(), heap_.live_bytes());
+                if ((op & 63) == 63) {
+                    const std::uint64_t t = now_ns();
+                    if (t >= timeline_.next_sample_ns()) sample_memory(t, false);
+                }
             }
         } else {
             recording_overhead_ = alternate_recording(ops_, run_op, clock_, latency_, spec_.rep % 2 != 0);
             latency_clock_ = clock_.name();
         }
         t_end_ = now_ns();
-        timeline_.sample(t_end_, heap_.live_bytes());
+        sample_memory(t_end_, true);
     }
 
-    // Every op timed. The timeline's deadline is kept in ticks, so an op costs one clock read, one
-    // conversion and one comparison beyond its own work.
+    // A memory timeline sample at run time `t`, and a trash census with it when one is allowed
+    // (`forced`: phase boundaries). The census's time is excluded from every timing.
+    void sample_memory(std::uint64_t t, bool forced) {
+        timeline_.sample(t, heap_.live_bytes());
+        if (!spec_.trash) return;
+        const std::uint64_t start = monotonic_ns();
+        if (!forced && !trash_.due(start)) return;
+        const std::optional<TrashCount> trash = collector_->measure_trash();
+        const std::uint64_t end = monotonic_ns();
+        excluded_ns() += end - start;
+        if (trash) trash_.add(t, trash->objects, trash->bytes, end - start, end);
+    }
+
+    // Every op timed. The timeline's deadline is kept in ticks, so an op costs one clock read and
+    // one comparison beyond its own work; the harness clock is read only when a sample is due.
     template <typename RunOp>
     void ops_timed_each(RunOp& run_op) {
-        const std::uint64_t ticks_start = clock_.ticks();
-        auto deadline = [&] { return ticks_start + clock_.from_ns(timeline_.next_sample_ns() - t_start_); };
-        std::uint64_t ticks_prev = ticks_start, next_sample_ticks = deadline();
+        // The ticks at which the next sample is due, from the harness clock's time `t` (which
+        // stands still during a census, unlike the ticks).
+        auto deadline = [&](std::uint64_t t) {
+            const std::uint64_t next = timeline_.next_sample_ns();
+            return clock_.ticks() + (next > t ? clock_.from_ns(next - t) : 0);
+        };
+        std::uint64_t next_sample_ticks = deadline(now_ns());
+        std::uint64_t ticks_prev = clock_.ticks();
         for (std::uint64_t op = 0; op < ops_; ++op) {
             run_op(op);
             const std::uint64_t ticks = clock_.ticks();
             latency_.record(clock_.elapsed(ticks_prev, ticks));  // in ticks: converted once, at the end
             ticks_prev = ticks;
             if (ticks >= next_sample_ticks) {
-                timeline_.sample(t_start_ + clock_.to_ns(clock_.elapsed(ticks_start, ticks)), heap_.live_bytes());
-                next_sample_ticks = deadline();
+                sample_memory(now_ns(), false);
+                next_sample_ticks = deadline(now_ns());
                 ticks_prev = clock_.ticks();  // the sample's cost is not the next op's
             }
         }
@@ -191,6 +213,9 @@ private:
             {"counters", counters_},
         };
         out["memory_timeline"] = timeline_.to_json(t_setup_);
+        // Garbage awaiting collection; null when not counted (--no-trash, or a collector that keeps
+        // no list of its objects: rc, whose garbage is all leaked_*).
+        out["trash"] = trash_.censuses() > 0 ? trash_.to_json(t_setup_) : nlohmann::json(nullptr);
         if (!recording_overhead_.is_null()) out["recording_overhead"] = recording_overhead_;
         out["vm_hwm_bytes"] = vm_hwm_;
         return out;
@@ -203,6 +228,7 @@ private:
     const AllocatorIdentity identity_;
     LatencyHistogram latency_;
     MemoryTimeline timeline_;
+    TrashTimeline trash_;
     const OpClock clock_;  // calibrated before anything is timed
     Heap heap_;
     std::unique_ptr<Collector> collector_;  // after heap_: it dies first

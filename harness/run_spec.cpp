@@ -8,6 +8,7 @@ std::vector<std::string> RunSpec::worker_args() const {
                                      "--rep",       std::to_string(rep)};
     if (latency == LatencyMode::off) args.push_back("--no-latency");
     if (latency == LatencyMode::alternate) args.push_back("--latency-alternate");
+    if (!trash) args.push_back("--no-trash");
     for (const auto& [key, value] : params) {
         args.push_back("--param");
         args.push_back(key + "=" + value);

@@ -23,6 +23,7 @@ struct RunSpec {
     std::uint64_t seed = 0;
     int rep = 0;
     LatencyMode latency = LatencyMode::record;
+    bool trash = true;  // trash censuses at the memory timeline's samples (off: only to measure their cost)
     // Where the run sits in the whole (unsharded) matrix: its position, and its combination's.
     std::size_t index = 0;
     std::size_t combination = 0;

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,13 @@ struct CollectorReport {
     std::vector<GcPause> pauses;
 };
 
+// Garbage awaiting collection at one instant: objects the program can no longer reach that are
+// not freed yet, and the bytes freeing them would return (collectors/trash_census.h).
+struct TrashCount {
+    std::uint64_t objects = 0;
+    std::uint64_t bytes = 0;
+};
+
 class Collector {
 public:
     virtual ~Collector() = default;
@@ -53,6 +61,9 @@ public:
 
     // Bytes this collector puts in front of GC-capable objects (0 or CPython's 16-byte PyGC_Head).
     virtual std::size_t gc_header_size() const = 0;
+    // Bytes it puts in front of objects that are not GC-capable: 0, but for a model of a build
+    // whose object header is bigger than Object (freethreaded: 16, PEP 703's 32-byte PyObject).
+    virtual std::size_t plain_header_size() const { return 0; }
 
     // Storage for a new object of `size` body bytes; returns the object with refcnt 1 and its type
     // set. The object is not yet tracked: the type's constructor tracks it when it is initialised.
@@ -77,6 +88,10 @@ public:
     // by the Runtime but handed to defer(), and reclaimed when the collector decides.
     virtual bool frees_at_zero() const { return true; }
     virtual void defer(Object*) {}
+    // Counts the trash now, exactly, outside any collection, changing nothing; nullopt for a
+    // collector that keeps no list of its objects (rc: what it never frees is counted as leaked
+    // by finish()).
+    virtual std::optional<TrashCount> measure_trash() { return std::nullopt; }
     // The workload has dropped every root: account for what is left.
     virtual CollectorReport finish() = 0;
 };

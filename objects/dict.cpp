@@ -235,7 +235,8 @@ std::size_t dict_references(const Object* self) { return 2 * dict_size(self); }
 }  // namespace
 
 const TypeInfo kDictType = {"dict",       true, dict_size_of, dict_traverse, dict_tp_clear, dict_dealloc,
-                            UntrackWhen::kFullCollection, dict_holds_no_trackable, nullptr, dict_references};
+                            UntrackWhen::kFullCollection, dict_holds_no_trackable, nullptr, dict_references,
+                            dict_keys_bytes};
 
 std::uint64_t object_hash(const Object* key) {
     if (is_str(key)) return str_hash(key);

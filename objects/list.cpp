@@ -8,6 +8,9 @@ namespace {
 List* as_list(Object* o) { return reinterpret_cast<List*>(o); }
 
 std::size_t list_size_of(const Object*) { return sizeof(List); }
+std::size_t list_owned_bytes(const Object* self) {
+    return 8 * static_cast<std::size_t>(reinterpret_cast<const List*>(self)->allocated);
+}
 
 void list_traverse(Object* self, VisitProc visit, void* arg) {
     List* l = as_list(self);
@@ -75,7 +78,7 @@ ObjectArray list_referents(Object* self) {
 }  // namespace
 
 const TypeInfo kListType = {"list",          true,    list_size_of, list_traverse, list_clear, list_dealloc,
-                            UntrackWhen::kNever, nullptr, list_referents};
+                            UntrackWhen::kNever, nullptr, list_referents, nullptr, list_owned_bytes};
 
 std::size_t list_capacity_for(std::size_t old_size, std::size_t new_size) {
     if (new_size == 0) return 0;

@@ -52,6 +52,10 @@ struct TypeInfo {
     // For a traverse-only type whose objects can hold very many references (dicts): how many
     // traverse would visit, so a collector bounding its pauses can see a large object coming.
     std::size_t (*references_hint)(const Object* self) = nullptr;
+    // Bytes the object owns in blocks apart from its body (a list's item array, a dict's keys
+    // table, an instance's values array), so that what freeing it would return is known without
+    // freeing it (the trash census). Null: none.
+    std::size_t (*owned_bytes)(const Object* self) = nullptr;
 };
 
 struct Object {

@@ -61,9 +61,14 @@ void instance_dealloc(Object* self, Runtime& rt) {
 
 }  // namespace
 
-const TypeInfo kPlainInstanceType = {"instance",       true,    instance_size_of,  instance_traverse,
-                                     instance_clear,   instance_dealloc, UntrackWhen::kNever, nullptr,
-                                     instance_referents};
+std::size_t instance_owned_bytes(const Object* self) {
+    const std::size_t n = slot_count(const_cast<Object*>(self));
+    return prefix_bytes(n) + 8 * n;
+}
+
+const TypeInfo kPlainInstanceType = {"instance",         true,    instance_size_of,  instance_traverse,
+                                     instance_clear,     instance_dealloc, UntrackWhen::kNever, nullptr,
+                                     instance_referents, nullptr, instance_owned_bytes};
 
 std::size_t plain_class_attribute(PlainClass& cls, const std::string& name) {
     for (std::size_t i = 0; i < cls.names.size(); ++i)

@@ -5,7 +5,10 @@ successful runs; every axis names its unit.
   throughput       per workload: median throughput per allocator x collector, min-max whiskers
   latency          per workload: per-op latency percentile curves (x: 1/(1-p), log scale)
   gc_pauses        per workload: total pause time per combination, and pause-duration CDFs
-  memory_timeline  for one workload: RSS and live bytes over time, one line pair per combination
+  memory_timeline  for one workload: RSS, live bytes and trash (garbage awaiting collection) over
+                   time, one line per combination in each
+  trash_tradeoff   per workload: each collector's max GC pause (x) against its peak trash (y), the
+                   trade-off that pause length alone hides
   pareto           per workload: peak RSS against throughput, the Pareto front marked
   heatmap          per workload: allocator x collector throughput relative to the best
   comparison       a `compare --json` output: ratio per figure with its confidence interval
@@ -30,6 +33,10 @@ def _label(allocator, collector):
 
 def _ops_per_s(r):
     return r["ops_per_s"]
+
+
+def _pause_max(r):
+    return r["gc"]["pause_ns"]["max"]
 
 
 def _pause_total(r):
@@ -149,24 +156,38 @@ def _series(timeline, key):
     return [p[0] for p in points], [p[1] for p in points]
 
 
+def _trash_series(run):
+    """(ms, MiB) of a run's trash censuses; empty when it counted none (rc, --no-trash)."""
+    trash = run.get("trash")
+    if not isinstance(trash, dict):
+        return [], []
+    points = [(t / 1e6, style.mib(b)) for t, b in zip(trash.get("t_ns") or [], trash.get("bytes") or [])]
+    return [p[0] for p in points], [p[1] for p in points]
+
+
 def memory_timeline(doc, workload):
-    """RSS and live bytes over time; a run that samples only RSS (a real Python program) gets no
-    live-bytes line, and a workload none of whose runs has a timeline returns None."""
+    """RSS, live bytes and trash over time; a run that samples only RSS (a real Python program)
+    gets no live-bytes line, one that counted no trash (rc) no trash line, and a workload none of
+    whose runs has a timeline returns None."""
     combos = rd.combinations(doc, workload)
-    timelines = [(a, c, rd.representative_run(rd.runs_of(doc, workload, a, c)).get("memory_timeline"))
-                 for a, c in combos]
-    timelines = [(a, c, t) for a, c, t in timelines if isinstance(t, dict) and t.get("t_ns")]
-    if not timelines:
+    runs = [(a, c, rd.representative_run(rd.runs_of(doc, workload, a, c))) for a, c in combos]
+    runs = [(a, c, r) for a, c, r in runs
+            if isinstance(r.get("memory_timeline"), dict) and r["memory_timeline"].get("t_ns")]
+    if not runs:
         return None
-    fig, axes = style.new_figure(2, width_per_panel=6.5, height=4, columns=2)
-    rss_ax, live_ax = axes
-    for a, c, t in timelines:
+    fig, axes = style.new_figure(3, width_per_panel=6.5, height=4, columns=3)
+    rss_ax, live_ax, trash_ax = axes
+    for a, c, r in runs:
         kwargs = dict(color=style.allocator_colour(a), linestyle=style.collector_linestyle(c), label=_label(a, c))
         for ax, key in ((rss_ax, "rss_bytes"), (live_ax, "live_bytes")):
-            xs, ys = _series(t, key)
+            xs, ys = _series(r["memory_timeline"], key)
             if xs:
                 ax.plot(xs, ys, **kwargs)
-    for ax, what in ((rss_ax, "resident set (MiB)"), (live_ax, "live bytes (MiB)")):
+        xs, ys = _trash_series(r)
+        if xs:
+            trash_ax.plot(xs, ys, marker=".", markersize=3, **kwargs)
+    for ax, what in ((rss_ax, "resident set (MiB)"), (live_ax, "live bytes (MiB)"),
+                     (trash_ax, "trash: unreachable, not yet freed (MiB)")):
         ax.set_xlabel("time since the start of setup (ms)")
         ax.set_ylabel(what)
         if not ax.get_lines():  # e.g. live bytes of a real Python program, which samples RSS only
@@ -176,7 +197,42 @@ def memory_timeline(doc, workload):
             ax.set_yticks([])
     rss_ax.set_title("%s: RSS over time" % workload)
     live_ax.set_title("%s: live bytes over time" % workload)
+    trash_ax.set_title("%s: garbage awaiting collection" % workload)
     style.legend_outside(fig, rss_ax)
+    return fig
+
+
+def _trash_peak(r):
+    return r["trash"]["peak_bytes"]
+
+
+def trash_tradeoff(doc, allocator=None):
+    """Per workload, one point per collector (one allocator, medians over repetitions): its max GC
+    pause (x) against the peak of the garbage it left waiting (y). Short pauses bought with garbage
+    piling up sit top left; a collector that counted no trash (rc) has no point. None when no run
+    counted trash."""
+    allocator = allocator or pause_allocator(doc)
+    wls = [w for w in rd.workloads(doc) if rd.values(rd.runs_of(doc, w, allocator), _trash_peak)]
+    if not wls:
+        return None
+    fig, axes = style.new_figure(len(wls))
+    for ax, w in zip(axes, wls):
+        for c in rd.collectors(doc):
+            runs = [r for r in rd.runs_of(doc, w, allocator, c) if rd.has(r, _trash_peak) and rd.has(r, _pause_max)]
+            if not runs:
+                continue
+            x = rd.median_min_max(rd.values(runs, _pause_max))[0] / 1e6
+            y = style.mib(rd.median_min_max(rd.values(runs, _trash_peak))[0])
+            ax.scatter([max(x, 1e-4)], [max(y, 1e-4)], color=style.allocator_colour(allocator),
+                       marker=style.collector_marker(c), edgecolor="black", linewidth=0.5, s=40, label=c)
+            ax.annotate(c, (max(x, 1e-4), max(y, 1e-4)), fontsize=6, xytext=(3, 3), textcoords="offset points")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("max GC pause (ms)")
+        ax.set_ylabel("peak trash (MiB)")
+        ax.set_title(w)
+    fig.suptitle("Pause against garbage left waiting (allocator %s; medians over repetitions)" % allocator)
+    fig.tight_layout()
     return fig
 
 

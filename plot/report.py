@@ -41,7 +41,8 @@ def build_figures(doc, comparison=None, programs=None):
            ("pareto", figures.pareto(doc)),
            ("latency", figures.latency(doc)),
            ("gc_pauses", figures.gc_pauses(doc)),
-           ("pause_table", figures.pause_table(doc))]
+           ("pause_table", figures.pause_table(doc)),
+           ("trash_tradeoff", figures.trash_tradeoff(doc))]
     for w in rd.workloads(doc):
         out.append(("memory_" + _file_name(w), figures.memory_timeline(doc, w)))
     if comparison is not None:

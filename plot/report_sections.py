@@ -162,7 +162,7 @@ SUMMARY_COLUMNS = [  # (header, metric, scale, digits)
     ("throughput (ops/s)", "ops_per_s", 1.0, 0), ("run time (s)", "wall_s", 1.0, 3),
     ("p99 latency (us)", "latency_p99_ns", 1e-3, 1), ("GC pause total (ms)", "gc_pause_total_ns", 1e-6, 2),
     ("MMU 10 ms", "mmu_10ms", 1.0, 3), ("peak RSS (MiB)", "peak_rss_bytes", 1 / (1 << 20), 1),
-    ("RSS / live", "memory_overhead", 1.0, 2)]
+    ("RSS / live", "memory_overhead", 1.0, 2), ("peak trash (MiB)", "trash_peak_bytes", 1 / (1 << 20), 2)]
 
 
 def summary_table(doc):
@@ -188,24 +188,26 @@ def summary_table(doc):
 
 def pause_table(doc):
     """The table of `pymembench report pauses`: per workload, each collector's pauses beside
-    their MMU, throughput and peak RSS, for one allocator (medians over repetitions); combinations
+    their MMU, throughput, peak RSS and trash, for one allocator (medians over repetitions); combinations
     whose runs record no GC pauses (real Python programs) are left out. Empty when none has any."""
     allocator = figures.pause_allocator(doc)
     head = ("<tr><th>workload</th><th>collector</th><th>p50 pause (ms)</th><th>p99 pause (ms)</th>"
             "<th>max pause (ms)</th><th>total pause (ms)</th><th>MMU 10 ms</th><th>throughput (ops/s)</th>"
-            "<th>peak RSS (MiB)</th></tr>")
+            "<th>peak RSS (MiB)</th><th>peak trash (MiB)</th><th>mean trash (MiB)</th></tr>")
     rows = []
     for s in doc.get("summaries", []):
         m = s.get("metrics", {})
         if s["allocator"] != allocator or _median(m, "gc_pause_total_ns") is None:
             continue
         rows.append("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-                    "<td>%s</td></tr>" % (
+                    "<td>%s</td><td>%s</td><td>%s</td></tr>" % (
                         _esc(rd.workload_label(doc, s)), _esc(s["collector"]),
                         _fmt(_median(m, "gc_pause_p50_ns"), 1e-6, 3), _fmt(_median(m, "gc_pause_p99_ns"), 1e-6, 3),
                         _fmt(_median(m, "gc_pause_max_ns"), 1e-6, 3), _fmt(_median(m, "gc_pause_total_ns"), 1e-6, 1),
                         _fmt(_median(m, "mmu_10ms"), digits=3), _fmt(_median(m, "ops_per_s"), digits=0),
-                        _fmt(_median(m, "peak_rss_bytes"), 1 / (1 << 20))))
+                        _fmt(_median(m, "peak_rss_bytes"), 1 / (1 << 20)),
+                        _fmt(_median(m, "trash_peak_bytes"), 1 / (1 << 20), 2),
+                        _fmt(_median(m, "trash_mean_bytes"), 1 / (1 << 20), 2)))
     if not rows:
         return ""
     return "<p>Allocator %s.</p><table>%s%s</table>" % (_esc(allocator), head, "".join(rows))

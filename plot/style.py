@@ -10,8 +10,12 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
             "#bcbd22", "#17becf"]
 _KNOWN = ["system", "pool", "cpython", "mimalloc", "jemalloc", "tcmalloc"]
-_COLLECTOR_STYLES = {"rc": "-", "gen": "--", "incremental": "-.", "marksweep": ":"}
-_COLLECTOR_HATCHES = {"rc": "", "gen": "//", "incremental": "..", "marksweep": "xx"}
+_COLLECTOR_STYLES = {"rc": "-", "gen": "--", "incremental": "-.", "marksweep": ":", "freethreaded": (0, (5, 1, 1, 1)),
+                     "gen:version=3.13": (0, (8, 2)), "gen:version=3.12": (0, (4, 2, 1, 2, 1, 2))}
+_COLLECTOR_HATCHES = {"rc": "", "gen": "//", "incremental": "..", "marksweep": "xx", "freethreaded": "++",
+                      "gen:version=3.13": "\\\\"}
+_COLLECTOR_MARKERS = {"rc": "o", "gen": "s", "incremental": "^", "marksweep": "D", "freethreaded": "P",
+                      "gen:version=3.13": "v", "gen:version=3.12": "<"}
 
 WARNING = "#d62728"
 GOOD = "#2ca02c"
@@ -27,12 +31,21 @@ def allocator_colour(name, others=[]):
     return _PALETTE[(len(_KNOWN) + others.index(name)) % len(_PALETTE)]
 
 
+def _by_collector(table, name, fallback):
+    """A collector spec's entry: its own (a preset such as gen:version=3.13), else its base name's."""
+    return table.get(name, table.get(name.split(":")[0], fallback))
+
+
 def collector_linestyle(name):
-    return _COLLECTOR_STYLES.get(name.split(":")[0], "-")
+    return _by_collector(_COLLECTOR_STYLES, name, "-")
 
 
 def collector_hatch(name):
-    return _COLLECTOR_HATCHES.get(name.split(":")[0], "")
+    return _by_collector(_COLLECTOR_HATCHES, name, "")
+
+
+def collector_marker(name):
+    return _by_collector(_COLLECTOR_MARKERS, name, "o")
 
 
 def new_figure(panels, width_per_panel=4.2, height=3.4, columns=4):

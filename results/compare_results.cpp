@@ -276,10 +276,10 @@ std::optional<nlohmann::json> aggregate_row(const Aggregate& a, const std::strin
 std::string resolve_metric_name(const std::string& name) {
     static const std::map<std::string, std::string> aliases = {
         {"throughput", "ops_per_s"}, {"p99", "latency_p99_ns"}, {"gc_pause", "gc_pause_total_ns"},
-        {"rss", "peak_rss_bytes"}};
+        {"rss", "peak_rss_bytes"}, {"trash", "trash_peak_bytes"}};
     if (auto it = aliases.find(name); it != aliases.end()) return it->second;
     if (find_run_metric(name) != nullptr) return name;
-    std::string accepted = "throughput, p99, gc_pause, rss";
+    std::string accepted = "throughput, p99, gc_pause, rss, trash";
     for (const RunMetric& m : run_metrics()) accepted += ", " + m.name;
     throw std::invalid_argument("unknown metric '" + name + "' (accepted: " + accepted + ")");
 }

@@ -26,7 +26,8 @@ const Column kColumns[] = {
     {"p50 ms", "pause_p50_ns", 1e-6, "%.3f"},       {"p99 ms", "pause_p99_ns", 1e-6, "%.3f"},
     {"max ms", "pause_max_ns", 1e-6, "%.3f"},       {"total ms", "pause_total_ns", 1e-6, "%.1f"},
     {"MMU 10ms", "mmu_10ms", 1, "%.3f"},            {"ops/s", "ops_per_s", 1, "%.0f"},
-    {"RSS MiB", "peak_rss_bytes", 1.0 / (1 << 20), "%.1f"}, {"max/gen", "max_pause_vs_gen", 1, "%.3f"},
+    {"RSS MiB", "peak_rss_bytes", 1.0 / (1 << 20), "%.1f"}, {"trash MiB", "trash_peak_bytes", 1.0 / (1 << 20), "%.2f"},
+    {"trash avg MiB", "trash_mean_bytes", 1.0 / (1 << 20), "%.2f"}, {"max/gen", "max_pause_vs_gen", 1, "%.3f"},
     {"ops/gen", "throughput_vs_gen", 1, "%.3f"},
 };
 
@@ -66,7 +67,9 @@ nlohmann::json pause_table(const nlohmann::json& doc, const std::string& allocat
                         {"pause_total_ns", median_or_null(m, "gc_pause_total_ns")},
                         {"mmu_10ms", median_or_null(m, "mmu_10ms")},
                         {"ops_per_s", median_or_null(m, "ops_per_s")},
-                        {"peak_rss_bytes", median_or_null(m, "peak_rss_bytes")}});
+                        {"peak_rss_bytes", median_or_null(m, "peak_rss_bytes")},
+                        {"trash_peak_bytes", median_or_null(m, "trash_peak_bytes")},
+                        {"trash_mean_bytes", median_or_null(m, "trash_mean_bytes")}});
     }
     std::string accepted;
     for (const std::string& a : allocators) accepted += (accepted.empty() ? "" : ", ") + a;

@@ -1,8 +1,9 @@
 // The pause table (`pymembench report pauses RESULTS.json`): per workload, each collector's GC
 // pauses side by side with what they cost and bought, for one allocator: p50, p99 and max pause,
-// total pause time, minimum mutator utilization at 10 ms, throughput and peak RSS (medians over
-// the repetitions, from the summaries), and, where `gen` ran too, the max pause and throughput
-// relative to gen's.
+// total pause time, minimum mutator utilization at 10 ms, throughput, peak RSS, and the garbage
+// left waiting for collection (trash: peak and time average, from the trash census; what pause
+// length alone hides) (medians over the repetitions, from the summaries), and, where `gen` ran
+// too, the max pause and throughput relative to gen's.
 #pragma once
 
 #include <string>

@@ -22,6 +22,10 @@ const std::vector<RunMetric>& run_metrics() {
         {"mmu_100ms", "/gc/mmu/100ms", "ratio", true},
         {"peak_rss_bytes", "/peak_rss_bytes", "bytes", false},
         {"peak_live_bytes", "/peak_live_bytes", "bytes", false},
+        // Garbage awaiting collection (the trash census): its peak and time average.
+        {"trash_peak_bytes", "/trash/peak_bytes", "bytes", false},
+        {"trash_mean_bytes", "/trash/mean_bytes", "bytes", false},
+        {"trash_peak_objects", "/trash/peak_objects", "count", false},
         {"memory_overhead", "/memory_overhead", "ratio", false},
         {"minor_faults", "/minor_faults", "count", false},
     };

@@ -58,8 +58,8 @@ std::string median_of(const nlohmann::json& metrics, const std::string& name, do
 std::string summaries_table(const nlohmann::json& summaries) {
     std::string out;
     char line[256];
-    std::snprintf(line, sizeof line, "%-34s %4s %12s %6s %10s %11s %8s %10s\n", "combination", "runs", "ops/s",
-                  "cv %", "p99 us", "gc pause ms", "mmu10ms", "rss MiB");
+    std::snprintf(line, sizeof line, "%-34s %4s %12s %6s %10s %11s %8s %10s %11s\n", "combination", "runs", "ops/s",
+                  "cv %", "p99 us", "gc pause ms", "mmu10ms", "rss MiB", "trash MiB");
     out += line;
     // A parameter sweep makes several combinations of one allocator/collector/workload: those
     // rows also name their parameters.
@@ -81,12 +81,13 @@ std::string summaries_table(const nlohmann::json& summaries) {
             std::snprintf(buf, sizeof buf, "%.1f", m["ops_per_s"]["cv"].get<double>() * 100);
             cv = buf;
         }
-        std::snprintf(line, sizeof line, "%-34s %4s %12s %6s %10s %11s %8s %10s\n", label.c_str(), n.c_str(),
+        std::snprintf(line, sizeof line, "%-34s %4s %12s %6s %10s %11s %8s %10s %11s\n", label.c_str(), n.c_str(),
                       median_of(m, "ops_per_s", 1, "%.0f").c_str(), cv.c_str(),
                       median_of(m, "latency_p99_ns", 1e-3, "%.1f").c_str(),
                       median_of(m, "gc_pause_total_ns", 1e-6, "%.2f").c_str(),
                       median_of(m, "mmu_10ms", 1, "%.3f").c_str(),
-                      median_of(m, "peak_rss_bytes", 1.0 / (1 << 20), "%.1f").c_str());
+                      median_of(m, "peak_rss_bytes", 1.0 / (1 << 20), "%.1f").c_str(),
+                      median_of(m, "trash_peak_bytes", 1.0 / (1 << 20), "%.2f").c_str());
         out += line;
     }
     // The machine's own noise, in one line: how much repetitions of one combination disagree.

@@ -5,6 +5,7 @@ by hand, written by make_real_fixture.py). Each figure has the series it should,
 no throughput, latency, live bytes or pauses get no series of them, the answer and the agreement
 have the numbers worked out in make_real_fixture.py, the page has its sections in order, the files
 written are valid PNG and SVG images, and bad input gets one line and exit code 2."""
+import copy
 import html
 import json
 import os
@@ -97,6 +98,25 @@ class Figures(unittest.TestCase):
         self.assertEqual(len(live_ax.get_lines()), COMBINATIONS)
         self.assertIn("MiB", rss_ax.get_ylabel())
         self.assertIn("ms", rss_ax.get_xlabel())
+
+    def test_trash_is_drawn_over_time_and_against_the_max_pause(self):
+        doc = copy.deepcopy(self.doc)  # a copy, with trash censuses added to gen's runs
+        for r in doc["runs"]:
+            if r.get("collector") == "gen":
+                r["trash"] = {"peak_bytes": 3 << 20, "mean_bytes": 1 << 20, "t_ns": [0, 1e6, 2e6],
+                              "bytes": [0, 3 << 20, 1 << 20]}
+        fig = figures.memory_timeline(doc, "trees")
+        trash_ax = fig.axes[2]
+        self.assertEqual(len(trash_ax.get_lines()), 2)  # gen under both allocators; rc counted none
+        self.assertEqual(max(trash_ax.get_lines()[0].get_ydata()), 3.0)
+        self.assertIn("MiB", trash_ax.get_ylabel())
+        style.plt.close("all")
+        fig = figures.trash_tradeoff(doc)
+        for ax in [ax for ax in fig.axes if ax.get_visible()]:
+            self.assertEqual(len(ax.collections), 1)  # gen only
+            self.assertAlmostEqual(ax.collections[0].get_offsets()[0][1], 3.0)
+            self.assertIn("pause", ax.get_xlabel())
+        self.assertIsNone(figures.trash_tradeoff(self.doc))  # no run counted trash
 
     def test_pareto_marks_the_front(self):
         self.assertEqual(figures.pareto_front([(1, 1), (2, 3), (3, 2), (0.5, 0.5), (2, 1)]),
@@ -467,7 +487,7 @@ class Report(unittest.TestCase):
         summary = page[page.index('<table class="sortable">'):]
         row = summary[summary.index("<tr><td>cpython</td><td>gen</td><td>python json_roundtrip.py</td>"):]
         row = row[:row.index("</tr>")]
-        self.assertEqual(row.count("<td>-</td>"), 6)  # throughput, CV, p99 latency, GC pause, MMU, RSS / live
+        self.assertEqual(row.count("<td>-</td>"), 7)  # throughput, CV, p99 latency, GC pause, MMU, RSS / live, trash
         self.assertIn('data-v="1.0">1.000</td>', row)  # its run time
 
     def test_an_answer_shows_the_first_few_and_folds_the_rest(self):

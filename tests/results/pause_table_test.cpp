@@ -18,6 +18,7 @@ nlohmann::json run(const std::string& allocator, const std::string& collector, c
             {"seed", 0},
             {"ops_per_s", ops_per_s},
             {"peak_rss_bytes", 1 << 20},
+            {"trash", {{"peak_bytes", max_pause_ms * 1e6}, {"mean_bytes", max_pause_ms * 1e5}}},
             {"gc",
              {{"pause_ns", {{"p50", max_pause_ms * 1e5}, {"p99", max_pause_ms * 5e5}, {"max", max_pause_ms * 1e6},
                             {"total", max_pause_ms * 3e6}}},
@@ -42,6 +43,8 @@ TEST(PauseTable, MediansPerCollectorRelativeToGen) {
     EXPECT_DOUBLE_EQ(inc["pause_total_ns"].get<double>(), 0.6e6);
     EXPECT_DOUBLE_EQ(inc["max_pause_vs_gen"].get<double>(), 0.2 / 12);
     EXPECT_DOUBLE_EQ(inc["throughput_vs_gen"].get<double>(), 1.05);
+    EXPECT_DOUBLE_EQ(inc["trash_peak_bytes"].get<double>(), 0.2e6);  // the garbage waiting, beside the pauses
+    EXPECT_DOUBLE_EQ(inc["trash_mean_bytes"].get<double>(), 0.2e5);
     EXPECT_DOUBLE_EQ(table["rows"][0]["max_pause_vs_gen"].get<double>(), 1.0);
     EXPECT_TRUE(table["rows"][2]["throughput_vs_gen"] == 1.0);  // trees' gen against itself
     EXPECT_EQ(pause_table({{"runs", runs}}, "system")["rows"].size(), 1u);
@@ -49,6 +52,7 @@ TEST(PauseTable, MediansPerCollectorRelativeToGen) {
     const std::string text = make_reporter("text")->render(pause_report(table));
     EXPECT_NE(text.find("incremental"), std::string::npos);
     EXPECT_NE(text.find("0.017"), std::string::npos);  // max/gen
+    EXPECT_NE(text.find("trash MiB"), std::string::npos);
     const std::string md = make_reporter("markdown")->render(pause_report(table));
     EXPECT_NE(md.find("| lru | incremental | 3 |"), std::string::npos) << md;
 
