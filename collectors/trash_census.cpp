@@ -1,11 +1,34 @@
 #include "collectors/trash_census.h"
 
-#include <absl/container/flat_hash_map.h>
+#include <sys/mman.h>
+
+#include <new>
+#include <vector>
 
 #include "collectors/cycle_detection.h"
 
 namespace pmb {
 namespace {
+
+// The census's scratch memory comes from mmap and goes back with munmap, never from the allocator
+// under test: a census must neither change that allocator's state nor leave memory behind.
+template <typename T>
+struct MappedAllocator {
+    using value_type = T;
+    MappedAllocator() = default;
+    template <typename U>
+    MappedAllocator(const MappedAllocator<U>&) {}
+    T* allocate(std::size_t n) {
+        void* p = mmap(nullptr, n * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) throw std::bad_alloc();
+        return static_cast<T*>(p);
+    }
+    void deallocate(T* p, std::size_t n) { munmap(p, n * sizeof(T)); }
+    bool operator==(const MappedAllocator&) const { return true; }
+    bool operator!=(const MappedAllocator&) const { return false; }
+};
+template <typename T>
+using MappedVector = std::vector<T, MappedAllocator<T>>;
 
 bool census_tracked(Object* op) { return has_gc_head(op) && GCHead::of(op)->tracked(); }
 
@@ -24,7 +47,7 @@ TrashCount count_trash(const std::vector<GCHead*>& lists, const std::vector<Obje
                 if (rg->collecting()) rg->decref();
             });
     // 2. Everything reachable from an object referenced from outside loses its collecting flag.
-    std::vector<GCHead*> stack;
+    MappedVector<GCHead*> stack;
     auto reach = [&stack](GCHead* gc) {
         gc->clear_collecting();
         stack.push_back(gc);
@@ -39,9 +62,12 @@ TrashCount count_trash(const std::vector<GCHead*>& lists, const std::vector<Obje
             if (has_gc_head(r) && GCHead::of(r)->collecting()) reach(GCHead::of(r));
         });
     }
-    // 3. Count what is left flagged, and what dies with it, then relink every list.
+    // 3. Count what is left flagged, and what dies with it. An untracked object dies when every
+    // reference to it comes from dying objects: each such reference takes one off its count
+    // (the program is stopped; `borrowed` records every decrement, undone below), and a count
+    // that reaches zero is a death, as deallocating the trash would cause.
     TrashCount trash;
-    std::vector<Object*> dying;
+    MappedVector<Object*> dying, borrowed;
     auto count = [&](Object* op) {
         ++trash.objects;
         trash.bytes += op->type->size_of(op) + header_bytes(op->type) +
@@ -53,15 +79,17 @@ TrashCount count_trash(const std::vector<GCHead*>& lists, const std::vector<Obje
             if (gc->collecting()) count(gc->object());
     for (Object* op : dead)
         if (!census_tracked(op)) count(op);  // tracked ones were counted with their list
-    absl::flat_hash_map<Object*, std::intptr_t> refs_from_trash;
     while (!dying.empty()) {
         Object* op = dying.back();
         dying.pop_back();
         for_each_referent(op, [&](Object* r) {
             if (census_tracked(r)) return;  // trash itself (counted), or alive
-            if (++refs_from_trash[r] == r->refcnt) count(r);
+            borrowed.push_back(r);
+            if (--r->refcnt == 0) count(r);
         });
     }
+    for (Object* r : borrowed) ++r->refcnt;
+    // The lists are doubly linked again and carry no collecting flag.
     for (GCHead* list : lists) {
         GCHead* prev = list;
         for (GCHead* gc = list->next(); gc != list; prev = gc, gc = gc->next()) {

@@ -11,14 +11,16 @@
 //      they and everything they reach are alive; every other tracked object is trash;
 //   3. the objects that die with the trash: an untracked object (a str, an int, a tuple untracked
 //      by a collection) is trash when every one of its references comes from trash, found by
-//      following references out of the trash as deallocation would, without deallocating;
-//      `dead` adds objects already known dead (a tracer's zero-count objects).
+//      following references out of the trash as deallocation would, without deallocating (counts
+//      are lowered while the census runs and restored before it returns); `dead` adds objects
+//      already known dead (a tracer's zero-count objects).
 // Bytes are what freeing the trash would give back: each object's body, its collector header
 // (`header_bytes`) and the blocks it owns (TypeInfo::owned_bytes).
 //
 // Nothing is freed, moved or reordered: the census borrows the prev words of the GC heads for
-// gc_refs, as a collection does, and relinks every list afterwards, so afterwards every list is
-// exactly as before (kPrevOldSpace bits included). It must not run inside a collection.
+// gc_refs, as a collection does, and relinks every list afterwards, so afterwards every list and
+// count is exactly as before (kPrevOldSpace bits included). Its scratch memory is mmap'ed and
+// unmapped, never asked of the allocator under test. It must not run inside a collection.
 #pragma once
 
 #include <cstddef>

@@ -115,13 +115,18 @@ private:
     }
 
     // A memory timeline sample at run time `t`, and a trash census with it when one is allowed
-    // (`forced`: phase boundaries). The census's time is excluded from every timing.
+    // (`forced`: phase boundaries). The census's time is excluded from every timing, and its
+    // scratch memory (mmap'ed, then unmapped) from the peak RSS: if the kernel's high-water mark
+    // rose during the census, the mark from before it is kept and the kernel's is reset.
     void sample_memory(std::uint64_t t, bool forced) {
         timeline_.sample(t, heap_.live_bytes());
         if (!spec_.trash) return;
         const std::uint64_t start = monotonic_ns();
         if (!forced && !trash_.due(start)) return;
+        const std::uint64_t hwm_before = process_peak_rss_bytes();
         const std::optional<TrashCount> trash = collector_->measure_trash();
+        if (process_peak_rss_bytes() > hwm_before && reset_peak_rss())
+            peak_rss_before_censuses_ = std::max(peak_rss_before_censuses_, hwm_before);
         const std::uint64_t end = monotonic_ns();
         excluded_ns() += end - start;
         if (trash) trash_.add(t, trash->objects, trash->bytes, end - start, end);
@@ -161,7 +166,7 @@ private:
         workload.teardown(rt);
         counters_ = workload.counters();
         // The run's peak, read before the results are built: building them is not the run.
-        vm_hwm_ = process_peak_rss_bytes();
+        vm_hwm_ = std::max(peak_rss_before_censuses_, process_peak_rss_bytes());
         report_ = collector_->finish();
     }
 
@@ -238,6 +243,7 @@ private:
     std::uint64_t allocs_before_ops_ = 0, allocs_after_ops_ = 0;
     std::size_t live_at_end_of_ops_ = 0;
     std::uint64_t vm_hwm_ = 0;
+    std::uint64_t peak_rss_before_censuses_ = 0;  // the high-water mark kept across resets
     std::string latency_clock_ = "none";
     nlohmann::json recording_overhead_, stats_at_end_of_ops_, counters_;
 };

@@ -65,6 +65,14 @@ nlohmann::json MemoryTimeline::to_json(std::uint64_t origin_ns) const {
 }
 
 // The kernel's high-water mark of this process's resident set (VmHWM), in bytes.
+bool reset_peak_rss() {
+    const int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::write(fd, "5", 1) == 1;
+    ::close(fd);
+    return ok;
+}
+
 std::uint64_t process_peak_rss_bytes() {
     std::ifstream status("/proc/self/status");
     std::string line;

@@ -55,5 +55,9 @@ private:
 
 // The kernel's high-water mark of this process's resident set (VmHWM), in bytes (0 if unreadable).
 std::uint64_t process_peak_rss_bytes();
+// Resets that high-water mark to the current resident set (writing 5 to /proc/self/clear_refs,
+// Linux 4.0+), so that a measurement's own transient memory does not become the run's peak; the
+// caller keeps the peak it had before. False when the kernel refused.
+bool reset_peak_rss();
 
 }  // namespace pmb
