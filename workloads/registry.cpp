@@ -13,6 +13,9 @@ WorkloadEntry lru_workload();
 WorkloadEntry temporaries_workload();
 WorkloadEntry objects_workload();
 WorkloadEntry strings_workload();
+WorkloadEntry gc_collect_workload();
+WorkloadEntry pickle_opt_workload();
+WorkloadEntry data_growth_workload();
 WorkloadEntry trace_replay_workload();
 WorkloadEntry python_program_workload();
 WorkloadEntry faulty_workload();
@@ -29,6 +32,9 @@ std::deque<WorkloadEntry>& entries() {
         temporaries_workload(),
         objects_workload(),
         strings_workload(),
+        gc_collect_workload(),
+        pickle_opt_workload(),
+        data_growth_workload(),
         trace_replay_workload(),
         python_program_workload(),
         faulty_workload(),

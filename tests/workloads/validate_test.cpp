@@ -26,7 +26,7 @@ TEST(Validate, EveryWorkloadMatchesItsPythonTwinAtSmallScale) {
         workloads.insert(r["workload"].get<std::string>());
         EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
     }
-    EXPECT_EQ(workloads.size(), 8u);
+    EXPECT_EQ(workloads.size(), 11u);
     EXPECT_EQ(p.exit_code, 0) << p.err;
 }
 
