@@ -19,6 +19,11 @@ public:
     // The value of `key` (or `fallback` when absent) as a non-negative integer / a decimal >= `min`.
     std::int64_t integer(const std::string& key, std::int64_t fallback) const;
     double decimal(const std::string& key, double fallback, double min) const;
+    // The value of `key` as written (or `fallback` when absent), for options that name a choice.
+    std::string text(const std::string& key, const std::string& fallback) const {
+        auto it = values_.find(key);
+        return it == values_.end() ? fallback : it->second;
+    }
 
 private:
     std::string collector_;

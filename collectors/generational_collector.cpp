@@ -27,7 +27,7 @@ struct Generation {
 class GenerationalCollector final : public CycleCollector {
 public:
     GenerationalCollector(Heap& heap, const GenerationalConfig& config)
-        : CycleCollector(heap, "gen"), freeze_after_setup_(config.freeze_after_setup) {
+        : CycleCollector(heap, "gen"), version_(config.version), freeze_after_setup_(config.freeze_after_setup) {
         for (int i = 0; i < kGenerations; ++i) {
             gc_list_init(&gens_[i].head);
             gens_[i].threshold = config.thresholds[static_cast<std::size_t>(i)];
@@ -37,14 +37,23 @@ public:
     Object* allocate(const TypeInfo* type, std::size_t size) override {
         Object* obj = new_counted(type, size);
         if (!type->gc_capable) return obj;
-        // _PyObject_GC_Link: count the allocation, maybe collect (the new object is untracked).
+        // _PyObject_GC_Link: count the allocation; past threshold 0, collect now (3.11, the new
+        // object untracked) or schedule the collection for the eval breaker (3.12+).
         ++gens_[0].count;
         if (gens_[0].count > gens_[0].threshold && gens_[0].threshold != 0 && !collecting_) {
-            collecting_ = true;
-            collect_generations();
-            collecting_ = false;
+            if (collects_at_eval_breaker(version_)) {
+                if (rt_ != nullptr) rt_->schedule_gc();
+            } else {
+                run_collect_generations();
+            }
         }
         return obj;
+    }
+
+    // _Py_RunGC (3.12+): gc_collect_generations (3.12) or gc_collect_main(GENERATION_AUTO) (3.13
+    // on) chooses from the counts as they are now; nothing runs if none exceeds its threshold.
+    void run_scheduled() override {
+        if (!collecting_) run_collect_generations();
     }
 
     void track(Object* obj) override { track_on(&gens_[0].head, obj); }
@@ -75,15 +84,24 @@ public:
     }
 
 private:
+    std::vector<GCHead*> gc_lists() override { return {&gens_[0].head, &gens_[1].head, &gens_[2].head}; }
+
     nlohmann::json stats_json() const {
         nlohmann::json out = pauses_.stats_json();
         nlohmann::json thresholds = nlohmann::json::array();
         for (int i = 0; i < kGenerations; ++i) thresholds.push_back(gens_[i].threshold);
         out["thresholds"] = thresholds;
+        out["version"] = gc_version_name(version_);
         return out;
     }
 
-    // gc_collect_generations (3.11).
+    void run_collect_generations() {
+        collecting_ = true;
+        collect_generations();
+        collecting_ = false;
+    }
+
+    // gc_collect_generations (3.11, 3.12), gc_select_generation (3.13 on): the same choice.
     void collect_generations() {
         for (int i = kGenerations - 1; i >= 0; --i) {
             if (gens_[i].count > gens_[i].threshold) {
@@ -100,7 +118,7 @@ private:
         pauses_.record(t0, now_ns() - t0, generation, freed);
     }
 
-    // gc_collect_main (3.11), without finalizers and weak references.
+    // gc_collect_main (3.11; the same passes to 3.15), without finalizers and weak references.
     std::size_t collect_main(int generation) {
         if (generation + 1 < kGenerations) ++gens_[generation + 1].count;
         for (int i = 0; i <= generation; ++i) gens_[i].count = 0;
@@ -118,7 +136,10 @@ private:
             gc_list_merge(young, old);
         } else {
             long_lived_pending_ = 0;
-            long_lived_total_ = static_cast<std::int64_t>(untrack_where_possible(young, UntrackWhen::kFullCollection));
+            // untrack_dicts (to 3.13) also counts what stays; 3.14.5 on only take gc_list_size.
+            long_lived_total_ = static_cast<std::int64_t>(untracks_dicts(version_)
+                                                              ? untrack_where_possible(young, UntrackWhen::kFullCollection)
+                                                              : gc_list_size(young));
         }
         // After finalizers 3.11 re-checks that the garbage is still unreachable (resurrection);
         // with no finalizers nothing is resurrected, but the work is done, as CPython does it.
@@ -136,6 +157,7 @@ private:
     }
 
     std::array<Generation, kGenerations> gens_;
+    GcVersion version_;
     bool freeze_after_setup_;
     std::int64_t long_lived_pending_ = 0;
     std::int64_t long_lived_total_ = 0;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "collectors/freethreaded_collector.h"
 #include "collectors/generational_collector.h"
 #include "collectors/incremental_collector.h"
 #include "collectors/marksweep_collector.h"
@@ -23,15 +24,18 @@ std::deque<CollectorEntry>& entries() {
              return make_refcount_collector(heap);
          }},
         {"gen",
-         "reference counting + CPython 3.11's generational cycle collector, thresholds (700, 10, 10) "
-         "(options: threshold0=, threshold1=, threshold2=, freeze_after_setup=1)",
+         "reference counting + CPython's generational cycle collector, 3.11's by default, thresholds (700, 10, 10); "
+         "version=3.12|3.13|3.14.5|3.15 presets a later one (collections at the eval breaker, 3.13's threshold0=2000, "
+         "no dict untracking from 3.14.5) (options: version=3.11, threshold0=, threshold1=, threshold2=, "
+         "freeze_after_setup=1)",
          [](Heap& heap, const std::string& options) {
              return make_generational_collector(heap, parse_generational_config(options));
-         }},
+         },
+         {"version=3.13"}},
         {"incremental",
-         "reference counting + an incremental cycle collector after CPython 3.14's: young collections with "
-         "bounded increments of the old generation (options: threshold0=2000, threshold1=10, max_increment=20000, "
-         "full_every=0, freeze_after_setup=1)",
+         "reference counting + CPython 3.14.0-3.14.4's incremental cycle collector: a mark phase from the roots, "
+         "then increments of the young generation and part of the old, at the eval breaker (options: version=3.14.4 "
+         "or 3.14.0, threshold0=2000, threshold1=10, max_increment=0 (unbounded), full_every=0, freeze_after_setup=1)",
          [](Heap& heap, const std::string& options) {
              return make_incremental_collector(heap, parse_incremental_config(options));
          }},
@@ -41,6 +45,14 @@ std::deque<CollectorEntry>& entries() {
          [](Heap& heap, const std::string& options) {
              return make_marksweep_collector(heap, parse_marksweep_config(options));
          }},
+        {"freethreaded",
+         "reference counting + the cycle collector of CPython's free-threaded build (3.13t/3.14t), one thread: "
+         "whole-heap collections when the young count passes 2000 and a quarter of the survivors, at the eval "
+         "breaker; 32-byte object headers (options: threshold0=2000, threshold1=10, defer_on_memory=1, "
+         "freeze_after_setup=1)",
+         [](Heap& heap, const std::string& options) {
+             return make_freethreaded_collector(heap, parse_freethreaded_config(options));
+         }},
     };
     return entries;
 }
@@ -48,6 +60,15 @@ std::deque<CollectorEntry>& entries() {
 }  // namespace
 
 const std::deque<CollectorEntry>& collector_registry() { return entries(); }
+
+std::vector<std::string> default_matrix_collectors() {
+    std::vector<std::string> specs;
+    for (const CollectorEntry& e : collector_registry()) {
+        specs.push_back(e.name);
+        for (const std::string& options : e.default_matrix_options) specs.push_back(e.name + ":" + options);
+    }
+    return specs;
+}
 
 void add_collector(CollectorEntry entry) {
     if (find_collector(entry.name) != nullptr)

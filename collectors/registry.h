@@ -16,7 +16,14 @@ struct CollectorEntry {
     std::string description;
     // `options` is the text after "name:" in a collector spec (e.g. "gen:threshold0=2000").
     std::function<std::unique_ptr<Collector>(Heap& heap, const std::string& options)> make;
+    // The specs `run` puts in its default matrix for this collector: the bare name, and presets
+    // worth a column of their own (gen's version=3.13, today's CPython). Empty: the name alone.
+    std::vector<std::string> default_matrix_options = {};
 };
+
+// The collector specs of `run`'s default matrix, in registration order: each entry's name, then
+// "name:options" for each of its default_matrix_options.
+std::vector<std::string> default_matrix_collectors();
 
 // In registration order; a deque, so entries keep their addresses as entries are added.
 const std::deque<CollectorEntry>& collector_registry();

@@ -2,33 +2,50 @@
 
 #include <sys/mman.h>
 
+#include <cstring>
 #include <new>
-#include <vector>
 
 #include "collectors/cycle_detection.h"
 
 namespace pmb {
 namespace {
 
-// The census's scratch memory comes from mmap and goes back with munmap, never from the allocator
-// under test: a census must neither change that allocator's state nor leave memory behind.
+// The census's scratch stacks: a few thousand entries in place (most censuses need no more), then
+// memory from mmap, given back with munmap; never memory of the allocator under test, so that a
+// census neither changes that allocator's state nor leaves memory behind.
 template <typename T>
-struct MappedAllocator {
-    using value_type = T;
-    MappedAllocator() = default;
-    template <typename U>
-    MappedAllocator(const MappedAllocator<U>&) {}
-    T* allocate(std::size_t n) {
-        void* p = mmap(nullptr, n * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) throw std::bad_alloc();
-        return static_cast<T*>(p);
+class ScratchStack {
+public:
+    ScratchStack() = default;
+    ScratchStack(const ScratchStack&) = delete;
+    ScratchStack& operator=(const ScratchStack&) = delete;
+    ~ScratchStack() {
+        if (data_ != inline_) munmap(data_, capacity_ * sizeof(T));
     }
-    void deallocate(T* p, std::size_t n) { munmap(p, n * sizeof(T)); }
-    bool operator==(const MappedAllocator&) const { return true; }
-    bool operator!=(const MappedAllocator&) const { return false; }
+    bool empty() const { return size_ == 0; }
+    void push_back(T v) {
+        if (size_ == capacity_) grow();
+        data_[size_++] = v;
+    }
+    T pop_back() { return data_[--size_]; }
+    const T* begin() const { return data_; }
+    const T* end() const { return data_ + size_; }
+
+private:
+    static constexpr std::size_t kInline = 2048;
+    void grow() {
+        const std::size_t capacity = capacity_ * 4;
+        void* p = mmap(nullptr, capacity * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) throw std::bad_alloc();
+        std::memcpy(p, data_, size_ * sizeof(T));
+        if (data_ != inline_) munmap(data_, capacity_ * sizeof(T));
+        data_ = static_cast<T*>(p);
+        capacity_ = capacity;
+    }
+    T inline_[kInline];
+    T* data_ = inline_;
+    std::size_t size_ = 0, capacity_ = kInline;
 };
-template <typename T>
-using MappedVector = std::vector<T, MappedAllocator<T>>;
 
 bool census_tracked(Object* op) { return has_gc_head(op) && GCHead::of(op)->tracked(); }
 
@@ -47,7 +64,7 @@ TrashCount count_trash(const std::vector<GCHead*>& lists, const std::vector<Obje
                 if (rg->collecting()) rg->decref();
             });
     // 2. Everything reachable from an object referenced from outside loses its collecting flag.
-    MappedVector<GCHead*> stack;
+    ScratchStack<GCHead*> stack;
     auto reach = [&stack](GCHead* gc) {
         gc->clear_collecting();
         stack.push_back(gc);
@@ -56,8 +73,7 @@ TrashCount count_trash(const std::vector<GCHead*>& lists, const std::vector<Obje
         for (GCHead* gc = list->next(); gc != list; gc = gc->next())
             if (gc->collecting() && gc->refs() > 0) reach(gc);
     while (!stack.empty()) {
-        GCHead* gc = stack.back();
-        stack.pop_back();
+        GCHead* gc = stack.pop_back();
         for_each_referent(gc->object(), [&reach](Object* r) {
             if (has_gc_head(r) && GCHead::of(r)->collecting()) reach(GCHead::of(r));
         });
@@ -67,7 +83,7 @@ TrashCount count_trash(const std::vector<GCHead*>& lists, const std::vector<Obje
     // (the program is stopped; `borrowed` records every decrement, undone below), and a count
     // that reaches zero is a death, as deallocating the trash would cause.
     TrashCount trash;
-    MappedVector<Object*> dying, borrowed;
+    ScratchStack<Object*> dying, borrowed;
     auto count = [&](Object* op) {
         ++trash.objects;
         trash.bytes += op->type->size_of(op) + header_bytes(op->type) +
@@ -80,8 +96,7 @@ TrashCount count_trash(const std::vector<GCHead*>& lists, const std::vector<Obje
     for (Object* op : dead)
         if (!census_tracked(op)) count(op);  // tracked ones were counted with their list
     while (!dying.empty()) {
-        Object* op = dying.back();
-        dying.pop_back();
+        Object* op = dying.pop_back();
         for_each_referent(op, [&](Object* r) {
             if (census_tracked(r)) return;  // trash itself (counted), or alive
             borrowed.push_back(r);

@@ -49,7 +49,7 @@ public:
     RunCommand() {
         for (const AllocatorEntry& e : allocator_registry())
             if (e.in_default_matrix) matrix_.allocators.push_back(e.name);
-        for (const CollectorEntry& e : collector_registry()) matrix_.collectors.push_back(e.name);
+        matrix_.collectors = default_matrix_collectors();
         matrix_.workloads = workload_names(WorkloadAvailability::default_matrix);
         defaults_ = matrix_;
         matrix_.reps = 3;

@@ -8,6 +8,7 @@
 #include "collectors/registry.h"
 #include "harness/interpreter_run.h"
 #include "harness/model_run.h"
+#include "collectors/generational_collector.h"
 #include "objects/heap.h"
 #include "workloads/registry.h"
 
@@ -46,7 +47,13 @@ void check_collector_applies(const WorkloadEntry& workload, const std::string& c
 }
 
 bool collector_applies(const WorkloadEntry& workload, const std::string& collector) {
-    const std::string name = split_spec(collector).first;
+    const auto [name, options] = split_spec(collector);
+    if (workload.runs_interpreter && name == "gen") {
+        try {  // a later CPython's preset does not apply: the interpreter here is 3.11
+            if (parse_generational_config(options).version != GcVersion::k3_11) return false;
+        } catch (const std::invalid_argument&) {  // malformed options: the run reports them
+        }
+    }
     return workload.collectors.empty() ||
            std::find(workload.collectors.begin(), workload.collectors.end(), name) != workload.collectors.end();
 }

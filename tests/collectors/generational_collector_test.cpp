@@ -16,6 +16,7 @@
 #include "collectors/generational_collector.h"
 #include "collectors/registry.h"
 #include "measure/clock.h"
+#include "objects/dict.h"
 #include "objects/instance.h"
 #include "objects/list.h"
 #include "objects/scalars.h"
@@ -567,6 +568,132 @@ TEST(GenReport, FinishReportsNoLeaksAfterTheFinalCollection) {
     EXPECT_EQ(report.leaked_objects, 0u);
     EXPECT_EQ(report.leaked_bytes, 0u);
     EXPECT_EQ(w.alloc.live_blocks(), 0u);
+}
+
+// version=: each later CPython's collector, as its sources have it (generational_collector.h).
+TEST(GenVersion, EachPresetHasItsReleasesThresholdsAndExplicitOnesWin) {
+    const std::array<std::int64_t, 3> t311{700, 10, 10}, t313{2000, 10, 10};
+    EXPECT_EQ(parse_generational_config("").version, GcVersion::k3_11);
+    EXPECT_EQ(parse_generational_config("version=3.11").thresholds, t311);
+    EXPECT_EQ(parse_generational_config("version=3.12").thresholds, t311);
+    EXPECT_EQ(parse_generational_config("version=3.13").thresholds, t313);
+    EXPECT_EQ(parse_generational_config("version=3.14.5").thresholds, t313);
+    EXPECT_EQ(parse_generational_config("version=3.15").thresholds, t313);
+    EXPECT_EQ(parse_generational_config("version=3.15").version, GcVersion::k3_15);
+    EXPECT_EQ(parse_generational_config("threshold0=700:version=3.13").thresholds, t311);
+    EXPECT_EQ(parse_generational_config("version=3.13:threshold2=3").thresholds, (std::array<std::int64_t, 3>{2000, 10, 3}));
+}
+
+TEST(GenVersion, AnUnknownVersionIsRejectedWithOneLineNamingTheAccepted) {
+    for (const char* bad : {"3.14", "3.10", "3.14.4", "", "latest"}) {
+        const std::string msg = parse_error(std::string("version=") + bad);
+        EXPECT_NE(msg.find(std::string("'") + bad + "'"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("3.11, 3.12, 3.13, 3.14.5, 3.15"), std::string::npos) << msg;
+        EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
+}
+
+TEST(GenVersion, TheStatisticsNameTheVersion) {
+    for (const char* version : {"3.11", "3.12", "3.13", "3.14.5", "3.15"}) {
+        OracleWorld w("gen", std::string("version=") + version);
+        EXPECT_EQ(w.collector->finish().gc["version"], version);
+    }
+    OracleWorld plain("gen", "");
+    EXPECT_EQ(plain.collector->finish().gc["version"], "3.11");
+}
+
+class GenScheduled : public ::testing::TestWithParam<const char*> {
+protected:
+    std::string options(const std::string& thresholds) const { return std::string("version=") + GetParam() + ":" + thresholds; }
+};
+
+// 3.12+: the allocation past threshold 0 only schedules; the collection runs at the eval breaker.
+TEST_P(GenScheduled, NoCollectionRunsInsideAllocateOnlyAtTheEvalBreaker) {
+    OracleWorld w("gen", options("threshold0=10"));
+    auto [a, b] = make_garbage_ring(*w.rt);
+    Keep keep(*w.rt);
+    keep.add(20);  // 22 allocations: 3.11 would have collected at the 11th and the 22nd
+    EXPECT_TRUE(w.is_allocated(a) && w.is_allocated(b)) << "collected inside an allocation";
+    EXPECT_TRUE(w.rt->gc_scheduled());
+    w.rt->eval_breaker();
+    EXPECT_FALSE(w.rt->gc_scheduled());
+    EXPECT_FALSE(w.is_allocated(a) || w.is_allocated(b)) << "the eval breaker must run the collection";
+    w.rt->eval_breaker();  // nothing scheduled: nothing runs
+    const CollectorReport report = w.collector->finish();
+    EXPECT_EQ(report.gc["collections"], nlohmann::json::array({1, 0, 0}));
+    EXPECT_EQ(report.gc["collected"], nlohmann::json::array({2, 0, 0}));
+}
+
+// gc_collect_generations / gc_select_generation look at the counts again when the breaker runs.
+TEST_P(GenScheduled, APendingCollectionIsCheckedAgainAtTheBreaker) {
+    {  // gc.collect() in between reset every count: nothing more runs.
+        OracleWorld w("gen", options("threshold0=10"));
+        Keep keep(*w.rt);
+        keep.add(11);
+        ASSERT_TRUE(w.rt->gc_scheduled());
+        w.collector->collect();
+        w.rt->eval_breaker();
+        EXPECT_EQ(w.collector->finish().gc["collections"], nlohmann::json::array({0, 0, 1}));
+    }
+    {  // frees in between took the count back under the threshold: nothing runs.
+        OracleWorld w("gen", options("threshold0=10"));
+        Keep keep(*w.rt), dropped(*w.rt);
+        keep.add(6);
+        dropped.add(5);
+        ASSERT_TRUE(w.rt->gc_scheduled());
+        dropped.drop();  // the count falls to 6
+        w.rt->eval_breaker();
+        EXPECT_EQ(w.collector->finish().gc["collections"], nlohmann::json::array({0, 0, 0}));
+    }
+    {  // the generation chosen is the oldest due when the breaker runs: the third time, generation 1.
+        OracleWorld w("gen", options("threshold0=10:threshold1=1"));
+        Keep keep(*w.rt);
+        for (int i = 0; i < 3; ++i) {
+            keep.add(11);
+            w.rt->eval_breaker();
+        }
+        EXPECT_EQ(w.collector->finish().gc["collections"], nlohmann::json::array({2, 1, 0}));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, GenScheduled, ::testing::Values("3.12", "3.13", "3.14.5", "3.15"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                             std::string name = std::string("v") + info.param;
+                             for (char& c : name)
+                                 if (c == '.') c = '_';
+                             return name;
+                         });
+
+TEST(GenVersion, Version311CollectsInsideTheAllocationAndNeverSchedules) {
+    OracleWorld w("gen", "version=3.11:threshold0=10");
+    auto [a, b] = make_garbage_ring(*w.rt);
+    Keep keep(*w.rt);
+    keep.add(9);
+    EXPECT_FALSE(w.is_allocated(a) || w.is_allocated(b));
+    EXPECT_FALSE(w.rt->gc_scheduled());
+}
+
+// A dict that holds nothing trackable any more, in the oldest generation: full collections untrack
+// it up to 3.13 (untrack_dicts), not from 3.14.5 (_PyDict_MaybeUntrack is gone).
+TEST(GenVersion, FullCollectionsUntrackDictsUpTo313Only) {
+    for (const char* version : {"3.11", "3.12", "3.13", "3.14.5", "3.15"}) {
+        OracleWorld w("gen", std::string("version=") + version);
+        Object* d = dict_new(*w.rt);
+        Object* k = int_from(*w.rt, 1);
+        Object* l = list_new(*w.rt);
+        dict_set(*w.rt, d, k, l);  // a tracked value: the dict is tracked
+        w.rt->decref(l);
+        ASSERT_TRUE(w.collector->is_tracked(d)) << version;
+        Object* v = int_from(*w.rt, 2);
+        dict_set(*w.rt, d, k, v);  // nothing trackable left, but it stays tracked until a full collection
+        w.rt->decref(v);
+        ASSERT_TRUE(w.collector->is_tracked(d)) << version;
+        w.collector->collect();
+        const bool untracks = std::string(version) <= "3.13";
+        EXPECT_EQ(w.collector->is_tracked(d), !untracks) << version;
+        w.rt->decref(k);
+        w.rt->decref(d);
+    }
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
-// The policy of `incremental` (after CPython 3.14's Python/gc.c) and of freezing, with known
-// answers: increments stay within their bound however large the old generation, a dict too large
-// for an increment is stepped over (and still kept alive), small garbage cycles in the old
-// generation are found by increments alone within two scavenges, and frozen objects are never
-// scanned until the final collection.
+// The policy of `incremental` (CPython 3.14.0-3.14.4's Python/gc.c) and of freezing, with known
+// answers: increments run at the eval breaker, not inside allocations; the first increment of a
+// scavenge is a mark phase from the roots that collects nothing; what became garbage after the mark
+// waits for the next scavenge, which collects it; work_to_do is not capped; from 3.14.1 an increment
+// with no work to do returns at once; dicts are never untracked; with max_increment set, increments
+// stay within their bound however large the old generation and a dict too large for one is stepped
+// over (and still kept alive); small garbage cycles in the old generation are found by increments
+// alone within two scavenges; frozen objects are never scanned until the final collection.
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "objects/dict.h"
@@ -29,11 +33,13 @@ Object* list_of_instances(Runtime& rt, std::size_t n) {
 
 // Allocates `n` instances in batches of 500 that live until the batch is dropped: counting frees
 // them, but while they live the young count rises past the threshold and increments run (an
-// object freed at once would take its allocation back off the count, as in CPython).
+// object freed at once would take its allocation back off the count, as in CPython). The loop
+// checks the eval breaker at every allocation, as a Python loop does at its backward jump.
 void churn(Runtime& rt, std::size_t n) {
     std::vector<Object*> batch;
     for (std::size_t i = 0; i < n; ++i) {
         batch.push_back(instance_new(rt, 1));
+        rt.eval_breaker();
         if (batch.size() == 500 || i + 1 == n) {
             for (Object* o : batch) rt.decref(o);
             batch.clear();
@@ -51,6 +57,156 @@ Object* ring(Runtime& rt) {
     return a;
 }
 
+// Whether the object allocated with serial `serial` at `o` is still there (its block may have been
+// reused since it was freed).
+bool still_there(const OracleWorld& w, const Object* o, std::uint64_t serial) {
+    return w.is_allocated(o) && w.alloc.serial_of(w.block_of(o)) == serial;
+}
+
+// `n` instances kept alive by the test, then one eval-breaker check: one increment when the young
+// count has passed threshold0.
+struct Keep {
+    Runtime& rt;
+    std::vector<Object*> objs;
+    explicit Keep(Runtime& r) : rt(r) {}
+    ~Keep() {
+        for (Object* o : objs) rt.decref(o);
+    }
+    void step(std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) objs.push_back(instance_new(rt, 1));
+        rt.eval_breaker();
+    }
+};
+
+TEST(IncrementalCollector, AnIncrementRunsAtTheEvalBreakerNotInsideAllocate) {
+    for (const char* version : {"3.14.0", "3.14.4"}) {
+        OracleWorld w("incremental", std::string("threshold0=10:version=") + version);
+        Keep keep(*w.rt);
+        for (int i = 0; i < 25; ++i) keep.objs.push_back(instance_new(*w.rt, 1));
+        EXPECT_TRUE(w.rt->gc_scheduled()) << version;
+        w.rt->eval_breaker();
+        EXPECT_FALSE(w.rt->gc_scheduled()) << version;
+        w.rt->eval_breaker();
+        const CollectorReport report = w.collector->finish();
+        EXPECT_EQ(report.gc["collections"], nlohmann::json::array({0, 1, 0})) << version;
+        EXPECT_EQ(report.gc["version"], version);
+    }
+}
+
+// 3.14.1 on: work_to_do starts at -5000 and an increment still below zero returns at once, so a
+// small program's first increments neither mark nor collect; 3.14.0 marks at the first one.
+TEST(IncrementalCollector, From3141AnIncrementWithNoWorkToDoReturnsAtOnce) {
+    OracleWorld w("incremental", "threshold0=10");
+    Object* ring_node = ring(*w.rt);
+    Keep keep(*w.rt);
+    w.rt->decref(ring_node);  // young garbage
+    for (int i = 0; i < 100; ++i) keep.step(11);  // 100 x (11 new + at most 22): still below 5000
+    EXPECT_TRUE(w.is_allocated(ring_node)) << "no increment may have collected";
+    const CollectorReport report = w.collector->finish();
+    EXPECT_EQ(report.gc["collections"][1], 100);
+    EXPECT_EQ(report.gc["increments_without_work"], 100);
+    EXPECT_EQ(report.gc["mark_phases"], 0);
+
+    OracleWorld old("incremental", "threshold0=10:version=3.14.0");
+    Keep kept(*old.rt);
+    kept.step(11);
+    const CollectorReport first = old.collector->finish();
+    EXPECT_EQ(first.gc["mark_phases"], 1);
+    EXPECT_EQ(first.gc["increments_without_work"], 0);
+}
+
+// The first increment of a scavenge marks everything reachable from the roots as visited and
+// collects nothing; a ring that becomes garbage after the mark is in the visited space, so no
+// increment of that scavenge looks at it; the next scavenge's mark does not reach it and one of
+// its increments collects it.
+TEST(IncrementalCollector, TheMarkPhaseComesFirstAndLateGarbageWaitsForTheNextScavenge) {
+    OracleWorld w("incremental", "version=3.14.0:threshold0=10:threshold1=2");
+    Object* held = ring(*w.rt);  // reachable at the mark: marked
+    Object* held_next = instance_get(held, 0);
+    Object* young_garbage = ring(*w.rt);  // unreachable at the mark: stays young
+    w.rt->decref(young_garbage);
+    Keep keep(*w.rt);
+    for (int i = 0; i < 9; ++i) keep.objs.push_back(instance_new(*w.rt, 1));  // 13 allocations
+    ASSERT_TRUE(w.rt->gc_scheduled());
+    w.rt->eval_breaker();  // increment 1: the mark
+    EXPECT_TRUE(w.is_allocated(young_garbage)) << "the mark phase collects nothing";
+    w.rt->decref(held);    // garbage now, in the visited space
+    keep.step(11);         // increment 2: the young generation; the pending space is empty: scavenge done
+    EXPECT_FALSE(w.is_allocated(young_garbage)) << "young garbage goes at the next increment";
+    EXPECT_TRUE(w.is_allocated(held) && w.is_allocated(held_next)) << "visited garbage waits for the next scavenge";
+    keep.step(11);  // increment 3: the next scavenge's mark
+    EXPECT_TRUE(w.is_allocated(held) && w.is_allocated(held_next));
+    const std::uint64_t serial = w.alloc.serial_of(w.block_of(held));
+    int steps = 0;
+    while (still_there(w, held, serial) && steps < 200) {
+        keep.step(11);
+        ++steps;
+    }
+    EXPECT_FALSE(still_there(w, held, serial)) << "an increment of the next scavenge frees it";
+    const CollectorReport report = w.collector->finish();
+    EXPECT_GE(report.gc["mark_phases"].get<int>(), 2);
+    // The first mark: the held ring and the 9 kept instances; the second: 9 + 11 + 11 kept.
+    EXPECT_GE(report.gc["marked_objects"].get<int>(), 11 + 31);
+    EXPECT_EQ(report.gc["collected"][1], 4) << "both rings, by increments";
+}
+
+// Without a cap, work_to_do carries over whatever truncated increments could not take.
+TEST(IncrementalCollector, WorkToDoIsNotCapped) {
+    OracleWorld w("incremental", "version=3.14.0:threshold0=1000:threshold1=2:max_increment=100");
+    Object* holder = list_new(*w.rt);
+    for (int i = 0; i < 2000; ++i) {
+        Object* r = ring(*w.rt);
+        list_append(*w.rt, holder, r);
+        w.rt->decref(r);
+    }
+    w.rt->eval_breaker();  // increment 1: the mark (the rings are reachable)
+    Keep keep(*w.rt);
+    keep.step(1001);       // increment 2: the scavenge completes; the rings are pending now
+    w.rt->decref(holder);  // old garbage, unreachable at the next mark
+    for (int i = 0; i < 30; ++i) keep.step(1001);
+    const CollectorReport report = w.collector->finish();
+    EXPECT_GT(report.gc["truncated_increments"].get<int>(), 0);
+    EXPECT_GT(report.gc["work_to_do"].get<std::int64_t>(), 100) << "capped at max_increment";
+}
+
+// 3.14 has no untrack_dicts: a dict that holds nothing trackable stays tracked through gc.collect().
+TEST(IncrementalCollector, FullCollectionsDoNotUntrackDicts) {
+    OracleWorld w("incremental", "");
+    Object* d = dict_new(*w.rt);
+    Object* k = int_from(*w.rt, 1);
+    Object* l = list_new(*w.rt);
+    dict_set(*w.rt, d, k, l);
+    w.rt->decref(l);
+    Object* v = int_from(*w.rt, 2);
+    dict_set(*w.rt, d, k, v);
+    w.rt->decref(v);
+    ASSERT_TRUE(w.collector->is_tracked(d));
+    w.collector->collect();
+    EXPECT_TRUE(w.collector->is_tracked(d));
+    w.rt->decref(k);
+    w.rt->decref(d);
+}
+
+// The default expansion is unbounded, as 3.14's: one connected structure lands in one increment
+// (here old garbage: after the mark, only garbage is pending).
+TEST(IncrementalCollector, AnIncrementExpandsWithoutBoundByDefault) {
+    OracleWorld w("incremental", "version=3.14.0:threshold0=100");
+    Object* big = list_of_instances(*w.rt, 30000);
+    Object* first = list_get(big, 0);
+    instance_set(*w.rt, first, 0, big);  // a cycle through the list
+    Keep keep(*w.rt);
+    keep.step(101);  // the mark
+    keep.step(101);  // the scavenge completes: the list and its items are pending
+    const std::uint64_t serial = w.alloc.serial_of(w.block_of(first));  // (the list itself goes to its free list)
+    w.rt->decref(big);
+    for (int i = 0; i < 50 && still_there(w, first, serial); ++i) keep.step(101);
+    EXPECT_FALSE(still_there(w, first, serial));
+    const CollectorReport report = w.collector->finish();
+    EXPECT_GT(report.gc["largest_increment_objects"].get<int>(), 30000);
+    EXPECT_EQ(report.gc["truncated_increments"], 0);
+    EXPECT_GE(report.gc["collected"][1].get<int>(), 30001);
+}
+
 TEST(IncrementalCollector, IncrementsStayWithinTheirBoundOverALargeOldGeneration) {
     OracleWorld w("incremental", "threshold0=100:max_increment=500");
     Object* big = list_of_instances(*w.rt, 20000);  // old after the first increments
@@ -66,8 +222,11 @@ TEST(IncrementalCollector, IncrementsStayWithinTheirBoundOverALargeOldGeneration
     EXPECT_EQ(before.leaked_objects, 0u);
 }
 
-TEST(IncrementalCollector, ADictTooLargeForAnIncrementIsSteppedOverAndKept) {
-    OracleWorld w("incremental", "threshold0=100:max_increment=1000");
+// After the mark only garbage is left pending, so what max_increment steps over is garbage: a dict
+// too large for an increment (in a cycle through itself) moves to the visited space unscanned at
+// every scavenge, what it holds counts as referenced from outside, and only gc.collect() frees it.
+TEST(IncrementalCollector, AGarbageDictTooLargeForAnIncrementIsSteppedOverUntilAFullCollection) {
+    OracleWorld w("incremental", "version=3.14.0:threshold0=100:max_increment=1000");
     Object* d = dict_new(*w.rt);
     for (int i = 0; i < 5000; ++i) {  // 10000 references: more than an increment may hold
         Object* k = int_from(*w.rt, i);
@@ -76,15 +235,16 @@ TEST(IncrementalCollector, ADictTooLargeForAnIncrementIsSteppedOverAndKept) {
         w.rt->decref(k);
         w.rt->decref(v);
     }
+    Object* self_key = int_from(*w.rt, -1);
+    dict_set(*w.rt, d, self_key, d);
+    w.rt->decref(self_key);
+    w.rt->eval_breaker();  // increment 1: the mark (the dict is reachable)
+    churn(*w.rt, 101);     // increment 2: the scavenge completes; the dict is pending
+    w.rt->decref(d);       // garbage from now on, unreachable at the next mark
     churn(*w.rt, 100000);
-    // Everything the dict holds is intact: its values were never freed.
-    EXPECT_EQ(dict_size(d), 5000u);
-    Object* k = int_from(*w.rt, 4999);
-    Object* v = dict_get(d, k);
-    ASSERT_NE(v, nullptr);
-    EXPECT_EQ(v->refcnt, 1);
-    w.rt->decref(k);
-    w.rt->decref(d);
+    EXPECT_TRUE(w.is_allocated(d)) << "increments cannot free what they do not scan";
+    w.collector->collect();
+    EXPECT_FALSE(w.is_allocated(d));
     const CollectorReport report = w.collector->finish();
     EXPECT_GT(report.gc["large_objects_skipped"].get<int>(), 0);
     EXPECT_LE(report.gc["largest_increment_objects"].get<int>(), 1000);
@@ -118,6 +278,16 @@ TEST(IncrementalCollector, OptionsAreCheckedWithOneLine) {
     EXPECT_THROW(OracleWorld("incremental", "threshold2=1"), std::invalid_argument);
     EXPECT_THROW(OracleWorld("incremental", "max_increment=-1"), std::invalid_argument);
     EXPECT_THROW(OracleWorld("incremental", "threshold0"), std::invalid_argument);
+    OracleWorld v0("incremental", "version=3.14.0");
+    try {
+        OracleWorld("incremental", "version=3.14");
+        ADD_FAILURE() << "version=3.14 was accepted";
+    } catch (const std::invalid_argument& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("3.14.0, 3.14.4"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("'3.14'"), std::string::npos) << msg;
+        EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
     try {
         OracleWorld("incremental", "bogus=1");
     } catch (const std::invalid_argument& e) {

@@ -8,7 +8,9 @@
 //     among unreachable nodes) is freed, whatever the collector;
 //   - rc: nothing else is freed (cyclic garbage and what hangs off it stays);
 //   - gen, incremental, marksweep: after an explicit full collection, every node unreachable from
-//     the roots is freed.
+//     the roots is freed;
+//   - every collector but rc: its trash census counts exactly the allocated nodes the roots
+//     cannot reach.
 // marksweep frees nothing when a count reaches zero, so it is exempt from the second rule (it must
 // still never free a reachable node). At the end every root is dropped and finish() must report
 // as leaked exactly the cyclic garbage (rc) or nothing (the others).
@@ -79,6 +81,17 @@ protected:
                 err << "rc freed node " << g.describe(id) << " kept by a garbage cycle; ";
             if (cycle_collector && after_full_collection && !reach[i] && !freed[i])
                 err << "unreachable node " << g.describe(id) << " survived a full collection; ";
+        }
+        if (!err.str().empty()) return err.str();
+        // The trash census counts exactly the allocated nodes the roots cannot reach (the nodes are
+        // the world's only objects, all tracked); rc keeps no list and has no census.
+        if (const std::optional<TrashCount> trash = w.collector->measure_trash()) {
+            std::uint64_t unreachable = 0;
+            for (int id : g.live()) unreachable += !reach[static_cast<std::size_t>(id)] && !freed[static_cast<std::size_t>(id)];
+            if (trash->objects != unreachable)
+                err << "the trash census counted " << trash->objects << " objects, " << unreachable << " are unreachable; ";
+        } else if (cycle_collector) {
+            err << "a cycle collector has no trash census; ";
         }
         if (!err.str().empty()) return err.str();
         std::vector<int> gone;
@@ -190,6 +203,7 @@ protected:
                     while (!g.roots().empty()) w.rt->decref(g.node(g.remove_root(g.roots().size() - 1)).obj);
                     break;
             }
+            w.rt->eval_breaker();  // each step ends where Python would check it: scheduled collections run
             stats.max_live = std::max<std::uint64_t>(stats.max_live, g.live().size());
             std::uint64_t& cyclic_freed = full_collection ? stats.cyclic_freed_explicit : stats.cyclic_freed_automatic;
             if (std::string err = check(w, g, cycle_collector, spec.frees_at_zero, full_collection, cyclic_freed);
@@ -264,22 +278,36 @@ INSTANTIATE_TEST_SUITE_P(Collectors, ReachabilityOracle,
                                            CollectorSpec{"gen_tiny_long", "gen", "threshold0=5:threshold1=2:threshold2=2",
                                                          100, 1500, 0, 30},
                                            CollectorSpec{"rc_long", "rc", "", 50, 1500, 0, 30},
-                                           CollectorSpec{"incremental", "incremental", "", 2000, 200, 3},
-                                           // Increments inside allocations over old objects, with an
-                                           // expansion bound small enough to cut cycles apart.
-                                           CollectorSpec{"incremental_tiny", "incremental",
-                                                         "threshold0=5:threshold1=2:max_increment=4", 2000, 200, 1},
-                                           CollectorSpec{"incremental_every_alloc", "incremental",
-                                                         "threshold0=1:threshold1=1:max_increment=2", 2000, 200, 1},
-                                           CollectorSpec{"incremental_tiny_long", "incremental",
-                                                         "threshold0=5:threshold1=2:max_increment=8:full_every=3", 100,
+                                           // The later generational collectors: collections at the eval
+                                           // breaker after each step.
+                                           CollectorSpec{"gen_3_13", "gen", "version=3.13", 2000, 200, 3},
+                                           CollectorSpec{"gen_3_12_tiny", "gen",
+                                                         "version=3.12:threshold0=5:threshold1=2:threshold2=2", 2000,
+                                                         200, 1},
+                                           CollectorSpec{"gen_3_14_5_tiny", "gen",
+                                                         "version=3.14.5:threshold0=5:threshold1=2:threshold2=2", 2000,
+                                                         200, 1},
+                                           CollectorSpec{"gen_3_15_tiny_long", "gen",
+                                                         "version=3.15:threshold0=5:threshold1=2:threshold2=2", 100,
                                                          1500, 0, 30},
+                                           CollectorSpec{"incremental", "incremental", "", 2000, 200, 3},
+                                           // Increments between mutations over old objects, with an
+                                           // expansion bound small enough to cut cycles apart (3.14.0:
+                                           // no early return while work_to_do is below zero).
+                                           CollectorSpec{"incremental_tiny", "incremental",
+                                                         "threshold0=5:threshold1=2:max_increment=4:version=3.14.0", 2000, 200, 1},
+                                           CollectorSpec{"incremental_every_alloc", "incremental",
+                                                         "threshold0=2:threshold1=1:max_increment=2:version=3.14.0", 2000, 200, 1},
+                                           CollectorSpec{"incremental_tiny_long", "incremental",
+                                                         "threshold0=5:threshold1=2:max_increment=8:full_every=3:version=3.14.0",
+                                                         100, 1500, 0, 30},
                                            CollectorSpec{"marksweep", "marksweep", "", 2000, 200, 3, 6, false},
                                            // A sweep every few allocations (the heap is a few KiB).
                                            CollectorSpec{"marksweep_tiny", "marksweep", "growth=1.05:min_heap=2000",
                                                          2000, 200, 1, 6, false},
                                            CollectorSpec{"marksweep_tiny_long", "marksweep",
-                                                         "growth=1.2:min_heap=4000", 100, 1500, 0, 30, false}),
+                                                         "growth=1.2:min_heap=4000", 100, 1500, 0, 30, false},
+                                           CollectorSpec{"freethreaded", "freethreaded", "", 2000, 200, 3}),
                          [](const ::testing::TestParamInfo<CollectorSpec>& info) { return std::string(info.param.label); });
 
 }  // namespace

@@ -25,10 +25,12 @@ struct OracleWorld {
         rt = std::make_unique<Runtime>(heap, *collector);
     }
 
-    // The block an object lives in: the collector's header comes first for GC-capable types. Does
-    // not read the object, so it may be asked about one that was freed.
+    // The block an object lives in: the collector's header comes first (for GC-capable types, and
+    // under freethreaded for every type). Does not read the object, so it may be asked about one
+    // that was freed.
     const void* block_of(const Object* o, bool gc_capable = true) const {
-        return reinterpret_cast<const char*>(o) - (gc_capable ? collector->gc_header_size() : 0);
+        return reinterpret_cast<const char*>(o) -
+               (gc_capable ? collector->gc_header_size() : collector->plain_header_size());
     }
     // Whether `o` is still allocated. Only meaningful while no new block can have taken its
     // address; compare the allocator's serials otherwise.

@@ -84,6 +84,10 @@ GcPolicy parse_gc_policy(const std::string& collector, const std::string& option
         policy.enabled = false;
     } else if (collector == "gen") {
         policy.config = parse_generational_config(options);
+        if (policy.config.version != GcVersion::k3_11)
+            throw std::invalid_argument(std::string("collector 'gen:version=") + gc_version_name(policy.config.version) +
+                                        "' cannot run a real program: the interpreter is CPython 3.11 (accepted: "
+                                        "gen with version=3.11 or none, rc)");
     } else {
         throw std::invalid_argument("collector '" + collector +
                                     "' cannot run a real program: CPython 3.11 has only its generational collector "

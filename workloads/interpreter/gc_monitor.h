@@ -34,7 +34,8 @@ struct GcPolicy {
 };
 
 // Parses the collector spec's name and options for a real program: "gen[:options]" or "rc";
-// throws std::invalid_argument naming what is accepted.
+// throws std::invalid_argument naming what is accepted. The interpreter is 3.11, so a version
+// preset of gen other than 3.11 is refused: it would label 3.11 with a later release's name.
 GcPolicy parse_gc_policy(const std::string& collector, const std::string& options);
 
 class GcMonitor {
