@@ -231,7 +231,8 @@ def trash_tradeoff(doc, allocator=None):
         ax.set_xlabel("max GC pause (ms)")
         ax.set_ylabel("peak trash (MiB)")
         ax.set_title(w)
-    fig.suptitle("Pause against garbage left waiting (allocator %s; medians over repetitions)" % allocator)
+    fig.suptitle("Pause against garbage left waiting (allocator %s; medians over repetitions; a zero is drawn "
+                 "at 1e-4, the axes' floor)" % allocator)
     fig.tight_layout()
     return fig
 
